@@ -1,0 +1,33 @@
+// Runs every *.test.ts under src/, test/ and examples/ with Node's own test runner.
+// Node 20's runner does not expand globs, so the file list is gathered here.
+// Pass file paths to run only those: `npm test -- src/routing/url-router.test.ts`.
+import { spawnSync } from "node:child_process";
+import { readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+
+const roots = ["src", "test", "examples"];
+
+function collect(dir, out) {
+  let entries;
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return out;
+  }
+  for (const name of entries) {
+    if (name === "node_modules") continue;
+    const full = join(dir, name);
+    if (statSync(full).isDirectory()) collect(full, out);
+    else if (name.endsWith(".test.ts")) out.push(full);
+  }
+  return out;
+}
+
+const args = process.argv.slice(2);
+const files = args.length > 0 ? args : roots.flatMap((root) => collect(root, [])).sort();
+const result = spawnSync(
+  process.execPath,
+  ["--import", "tsx", "--test", "--test-concurrency=2", "--test-reporter=spec", ...files],
+  { stdio: "inherit" },
+);
+process.exit(result.status ?? 1);

@@ -1,0 +1,120 @@
+/**
+ * Every error class Switchboard throws, in one place. Each has a stable `code` to branch on and,
+ * where the error reaches a socket, the WebSocket close code or HTTP status it maps to.
+ *
+ * @example
+ * ```ts
+ * import { DenyConnection } from "switchboard";
+ *
+ * try { await consumer.connect(); } catch (error) {
+ *   if (error instanceof DenyConnection) console.log(error.code); // "DENY_CONNECTION"
+ * }
+ * ```
+ * @module
+ */
+
+/** Options every Switchboard error accepts. */
+export interface SwitchboardErrorOptions {
+  cause?: unknown;
+}
+
+/** Base class: catch this to catch anything Switchboard throws on purpose. */
+export class SwitchboardError extends Error {
+  /** Stable machine-readable identifier, listed in the docs. */
+  readonly code: string = "SWITCHBOARD_ERROR";
+  /** WebSocket close code to send when this error ends a connection after accept. */
+  readonly closeCode: number = 1011;
+  /** HTTP status to answer when this error ends a request or refuses a handshake. */
+  readonly status: number = 500;
+
+  constructor(message: string, options?: SwitchboardErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The configuration cannot work: a missing option, a wrong combination. Fix the code, not the input. */
+export class ImproperlyConfigured extends SwitchboardError {
+  override readonly code = "IMPROPERLY_CONFIGURED";
+}
+
+/** Thrown by a consumer to refuse the connection: HTTP 403 before accept, close 1008 after. */
+export class DenyConnection extends SwitchboardError {
+  override readonly code = "DENY_CONNECTION";
+  override readonly closeCode = 1008;
+  override readonly status = 403;
+}
+
+/** Thrown inside a consumer to stop it cleanly; the connection is not treated as failed. */
+export class StopConsumer extends SwitchboardError {
+  override readonly code = "STOP_CONSUMER";
+  override readonly closeCode = 1000;
+}
+
+/** No route matched the path: HTTP 404, or a refused WebSocket handshake (403). */
+export class RouteNotFound extends SwitchboardError {
+  override readonly code = "ROUTE_NOT_FOUND";
+  override readonly status = 404;
+}
+
+/** A scope of a type no router entry handles. */
+export class UnknownScopeType extends SwitchboardError {
+  override readonly code = "UNKNOWN_SCOPE_TYPE";
+}
+
+/** An event that makes no sense in the connection's current state, e.g. `send` before `accept`. */
+export class ProtocolError extends SwitchboardError {
+  override readonly code = "PROTOCOL_ERROR";
+  override readonly closeCode = 1002;
+}
+
+/** A client frame that does not carry what the consumer expects, e.g. malformed JSON: close 1007. */
+export class InvalidFrame extends SwitchboardError {
+  override readonly code = "INVALID_FRAME";
+  override readonly closeCode = 1007;
+  override readonly status = 400;
+}
+
+/** A message or body larger than the configured limit: close 1009 or HTTP 413. */
+export class MessageTooLarge extends SwitchboardError {
+  override readonly code = "MESSAGE_TOO_LARGE";
+  override readonly closeCode = 1009;
+  override readonly status = 413;
+}
+
+/** A channel's queue is at capacity; the message was not queued. */
+export class ChannelFull extends SwitchboardError {
+  override readonly code = "CHANNEL_FULL";
+  override readonly closeCode = 1013;
+  override readonly status = 503;
+}
+
+/** A channel or group name that a channel layer does not accept. */
+export class InvalidChannelName extends SwitchboardError {
+  override readonly code = "INVALID_CHANNEL_NAME";
+}
+
+/** A backing service (Redis, PostgreSQL, SQLite) failed or cannot be reached. */
+export class BackendUnavailable extends SwitchboardError {
+  override readonly code = "BACKEND_UNAVAILABLE";
+  override readonly closeCode = 1011;
+  override readonly status = 503;
+}
+
+/** The session was deleted by another request while this one was using it. */
+export class SessionInterrupted extends SwitchboardError {
+  override readonly code = "SESSION_INTERRUPTED";
+  override readonly status = 400;
+}
+
+/** Input that looks like tampering: a bad signature, a forged token. */
+export class SuspiciousOperation extends SwitchboardError {
+  override readonly code = "SUSPICIOUS_OPERATION";
+  override readonly closeCode = 1008;
+  override readonly status = 400;
+}
+
+/** A test communicator waited longer than its timeout for an event. */
+export class CommunicatorTimeout extends SwitchboardError {
+  override readonly code = "COMMUNICATOR_TIMEOUT";
+}

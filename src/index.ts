@@ -1,0 +1,7 @@
+/**
+ * Switchboard: Django Channels' model for Node.js. The root export holds the application types,
+ * errors, server, routing, consumers, auth and layers; test helpers live in `switchboard/testing`.
+ * @module
+ */
+export type * from "./types/asgi.js";
+export * from "./errors.js";
