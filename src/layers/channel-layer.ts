@@ -1,0 +1,34 @@
+import type { ChannelMessage } from "../types/asgi.js";
+
+/**
+ * A channel layer carries messages between consumers, in one process or across many.
+ * Implementations are peers behind this interface: `InMemoryChannelLayer` (one process) and
+ * `RedisChannelLayer` (`switchboard/redis`, many processes and machines).
+ *
+ * @example
+ * ```ts
+ * const channel = await layer.newChannel();
+ * await layer.groupAdd("room.lobby", channel);
+ * await layer.groupSend("room.lobby", { type: "chat.message", text: "hi" });
+ * const message = await layer.receive(channel); // { type: "chat.message", text: "hi" }
+ * ```
+ */
+export interface ChannelLayer {
+  /** Queues `message` on `channel`. Throws `ChannelFull` when the channel is at capacity. */
+  send(channel: string, message: ChannelMessage): Promise<void>;
+  /**
+   * Waits for the next message on `channel`. Only one receiver per channel at a time.
+   * `signal` abandons the wait (the promise rejects with the signal's reason).
+   */
+  receive(channel: string, signal?: AbortSignal): Promise<ChannelMessage>;
+  /** A new process-unique channel name, `prefix` + a random suffix. */
+  newChannel(prefix?: string): Promise<string>;
+  groupAdd(group: string, channel: string): Promise<void>;
+  groupDiscard(group: string, channel: string): Promise<void>;
+  /** Sends `message` to every channel in `group`; full channels are skipped, not fatal. */
+  groupSend(group: string, message: ChannelMessage): Promise<void>;
+  /** Drops every channel, group and queued message this layer owns (tests, resets). */
+  flush(): Promise<void>;
+  /** Releases connections and timers. */
+  close(): Promise<void>;
+}
