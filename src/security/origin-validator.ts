@@ -1,0 +1,186 @@
+import { ImproperlyConfigured } from "../errors.js";
+import type { Application, Headers, WebsocketScope } from "../types/asgi.js";
+
+/** An allowed origin as parsed once: scheme and port are optional constraints. */
+interface OriginPattern {
+  scheme: string | null;
+  /** Lower-cased host; a leading `.` matches the domain and every subdomain. */
+  host: string;
+  port: string | null;
+  any: boolean;
+}
+
+/** The parts of an `Origin` header that matter for matching. */
+interface ParsedOrigin {
+  scheme: string;
+  host: string;
+  port: string;
+}
+
+const DEFAULT_PORTS: Record<string, string> = { http: "80", https: "443", ws: "80", wss: "443" };
+
+function parsePattern(pattern: string): OriginPattern {
+  if (pattern === "*") return { scheme: null, host: "", port: null, any: true };
+  const schemeEnd = pattern.indexOf("://");
+  const scheme = schemeEnd === -1 ? null : pattern.slice(0, schemeEnd).toLowerCase();
+  const rest = (schemeEnd === -1 ? pattern : pattern.slice(schemeEnd + 3)).toLowerCase();
+  const portMatch = /^(.*?)(?::(\d+))?$/.exec(rest);
+  const host = portMatch?.[1] ?? rest;
+  if (host === "" || host.includes("/")) {
+    throw new ImproperlyConfigured(
+      `Allowed origin "${pattern}" is not a host pattern: use "*", "example.com", ".example.com" or "https://example.com:8443".`,
+    );
+  }
+  return { scheme, host, port: portMatch?.[2] ?? null, any: false };
+}
+
+/** Parses an `Origin` header value; `null` for a missing, `"null"` or malformed origin. */
+export function parseOrigin(value: string | undefined): ParsedOrigin | null {
+  if (value === undefined || value === "null") return null;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return null;
+  }
+  const scheme = url.protocol.slice(0, -1);
+  if (url.hostname === "") return null;
+  return {
+    scheme,
+    host: url.hostname.toLowerCase(),
+    port: url.port || DEFAULT_PORTS[scheme] || "",
+  };
+}
+
+function hostMatches(pattern: string, host: string): boolean {
+  if (pattern.startsWith(".")) return host === pattern.slice(1) || host.endsWith(pattern);
+  return host === pattern;
+}
+
+function matches(pattern: OriginPattern, origin: ParsedOrigin): boolean {
+  if (pattern.any) return true;
+  if (pattern.scheme !== null && pattern.scheme !== origin.scheme) return false;
+  if (pattern.port !== null && pattern.port !== origin.port) return false;
+  return hostMatches(pattern.host, origin.host);
+}
+
+/** The first value of a header, by lower-cased name. */
+export function headerValue(headers: Headers, name: string): string | undefined {
+  for (const [key, value] of headers) if (key === name) return value;
+  return undefined;
+}
+
+/** What a validator decides from the scope: `true` lets the connection through. */
+export type OriginCheck = (scope: WebsocketScope) => boolean;
+
+/**
+ * Runs `inner` only when `check` passes; otherwise refuses the handshake (HTTP 403) without
+ * running it. Shared by every origin validator so they differ only in the check.
+ */
+function guard<S extends WebsocketScope>(
+  inner: Application<S>,
+  check: OriginCheck,
+  logger: (line: string) => void,
+): Application<S> {
+  return async function originGuard(scope, receive, send) {
+    if (scope.type !== "websocket") {
+      throw new ImproperlyConfigured(
+        `Origin validation applies to WebSocket connections only, not "${String((scope as { type: unknown }).type)}": wrap only the "websocket" entry of protocolTypeRouter.`,
+      );
+    }
+    if (check(scope)) return inner(scope, receive, send);
+    logger(
+      `origin refused: ${headerValue(scope.headers, "origin") ?? "(no Origin header)"} for ${scope.path}`,
+    );
+    // The client's first event is always websocket.connect; answering it with a close refuses the
+    // handshake, which the server turns into an HTTP 403.
+    await receive();
+    await send({ type: "websocket.close", code: 1008, reason: "Origin not allowed" });
+  };
+}
+
+/** Options shared by the origin validators. */
+export interface OriginValidatorOptions {
+  /** Where refusals are reported; `console.warn` by default. */
+  logger?: (line: string) => void;
+}
+
+/**
+ * Lets a WebSocket through only when its `Origin` header matches one of `allowedOrigins`, as
+ * Channels' `OriginValidator` does. Patterns: `"*"` (anything, including no Origin), `"example.com"`,
+ * `".example.com"` (the domain and its subdomains), `"https://example.com:8443"` (scheme and port
+ * must match too). A connection without an Origin header passes only under `"*"`.
+ *
+ * @example
+ * ```ts
+ * const application = protocolTypeRouter({
+ *   websocket: originValidator(authMiddlewareStack(router, auth), [".example.com"]),
+ * });
+ * ```
+ */
+export function originValidator<S extends WebsocketScope>(
+  inner: Application<S>,
+  allowedOrigins: readonly string[],
+  options: OriginValidatorOptions = {},
+): Application<S> {
+  const patterns = allowedOrigins.map(parsePattern);
+  const anyOrigin = patterns.some((pattern) => pattern.any);
+  return guard(
+    inner,
+    (scope) => {
+      const origin = parseOrigin(headerValue(scope.headers, "origin"));
+      if (origin === null) return anyOrigin;
+      return patterns.some((pattern) => matches(pattern, origin));
+    },
+    options.logger ?? console.warn,
+  );
+}
+
+/**
+ * Channels' `AllowedHostsOriginValidator`: the allowed origins are your allowed hosts (any scheme
+ * and port). Pass the host names your site is served under.
+ *
+ * @example
+ * ```ts
+ * const websocket = allowedHostsOriginValidator(app, ["chat.example.com", "localhost"]);
+ * ```
+ */
+export function allowedHostsOriginValidator<S extends WebsocketScope>(
+  inner: Application<S>,
+  allowedHosts: readonly string[],
+  options: OriginValidatorOptions = {},
+): Application<S> {
+  if (allowedHosts.length === 0) {
+    throw new ImproperlyConfigured(
+      'allowedHostsOriginValidator needs at least one host, e.g. ["localhost"]; use sameOriginValidator to accept whatever host the page was served from.',
+    );
+  }
+  return originValidator(inner, allowedHosts, options);
+}
+
+/**
+ * Lets a WebSocket through only when its `Origin` names the same host and port as its `Host`
+ * header: the page that opens the socket was served by this server. Needs no configuration, so it
+ * is the safe default behind any hostname; a reverse proxy must pass the original `Host` on.
+ *
+ * @example
+ * ```ts
+ * const websocket = sameOriginValidator(authMiddlewareStack(router, auth));
+ * ```
+ */
+export function sameOriginValidator<S extends WebsocketScope>(
+  inner: Application<S>,
+  options: OriginValidatorOptions = {},
+): Application<S> {
+  return guard(
+    inner,
+    (scope) => {
+      const origin = parseOrigin(headerValue(scope.headers, "origin"));
+      const host = headerValue(scope.headers, "host")?.toLowerCase();
+      if (origin === null || host === undefined) return false;
+      const port = origin.port === DEFAULT_PORTS[origin.scheme] ? "" : `:${origin.port}`;
+      return host === `${origin.host}${port}` || host === `${origin.host}:${origin.port}`;
+    },
+    options.logger ?? console.warn,
+  );
+}
