@@ -118,3 +118,9 @@ export class SuspiciousOperation extends SwitchboardError {
 export class CommunicatorTimeout extends SwitchboardError {
   override readonly code = "COMMUNICATOR_TIMEOUT";
 }
+
+/** A user with this username already exists; usernames are unique and case-sensitive. */
+export class UsernameTaken extends SwitchboardError {
+  override readonly code = "USERNAME_TAKEN";
+  override readonly status = 409;
+}
