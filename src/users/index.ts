@@ -1,0 +1,5 @@
+export { AnonymousUser, anonymousUser } from "./anonymous-user.js";
+export { SqlUserStore } from "./sql-user-store.js";
+export { User } from "./user.js";
+export type { UserFields } from "./user.js";
+export type { NewUser, UserChanges, UserStore } from "./user-store.js";
