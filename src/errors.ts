@@ -124,3 +124,8 @@ export class UsernameTaken extends SwitchboardError {
   override readonly code = "USERNAME_TAKEN";
   override readonly status = 409;
 }
+
+/** A channel-layer message that is not a plain JSON object with a string `type`. */
+export class InvalidChannelMessage extends SwitchboardError {
+  override readonly code = "INVALID_CHANNEL_MESSAGE";
+}

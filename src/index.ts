@@ -5,3 +5,4 @@
  */
 export type * from "./types/asgi.js";
 export * from "./errors.js";
+export * from "./layers/index.js";

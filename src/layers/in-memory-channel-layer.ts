@@ -1,0 +1,214 @@
+import { randomUUID } from "node:crypto";
+import { BackendUnavailable, ChannelFull } from "../errors.js";
+import type { ChannelMessage } from "../types/asgi.js";
+import type { ChannelLayer } from "./channel-layer.js";
+import {
+  resolveChannelLayerOptions,
+  type ChannelLayerOptions,
+  type ResolvedChannelLayerOptions,
+} from "./channel-layer-options.js";
+import { assertChannelName, assertGroupName, encodeMessage } from "./validation.js";
+
+/** A queued message: its JSON and the moment it expires (ms since the epoch). */
+interface Entry {
+  json: string;
+  expiresAt: number;
+}
+
+interface Waiter {
+  resolve(message: ChannelMessage): void;
+  reject(reason: unknown): void;
+}
+
+interface Queue {
+  /** Resolved once per channel, so sends never match capacity patterns again. */
+  capacity: number;
+  items: Entry[];
+  waiters: Waiter[];
+}
+
+/**
+ * A channel layer inside one process, for development, tests and single-process deployments.
+ * Semantics match `RedisChannelLayer` (the shared contract suite checks it): per-channel capacity,
+ * message expiry, group-membership expiry, JSON copies on receive.
+ *
+ * @example
+ * ```ts
+ * import { InMemoryChannelLayer, setChannelLayer } from "switchboard";
+ *
+ * setChannelLayer(new InMemoryChannelLayer({ capacity: 100, expiry: 60 }));
+ * ```
+ */
+export class InMemoryChannelLayer implements ChannelLayer {
+  readonly #options: ResolvedChannelLayerOptions;
+  readonly #channels = new Map<string, Queue>();
+  /** group → channel → membership expiry (ms since the epoch). */
+  readonly #groups = new Map<string, Map<string, number>>();
+  readonly #id = randomUUID().slice(0, 8);
+  #counter = 0;
+  #nextSweep: number;
+  #closed = false;
+
+  constructor(options: ChannelLayerOptions = {}) {
+    this.#options = resolveChannelLayerOptions(options);
+    this.#nextSweep = Date.now() + this.#sweepInterval();
+  }
+
+  async send(channel: string, message: ChannelMessage): Promise<void> {
+    assertChannelName(channel);
+    const json = encodeMessage(message, this.#options.maxMessageSize);
+    const now = this.#maintain();
+    if (!this.#push(channel, json, now)) {
+      const { capacity } = this.#queue(channel);
+      throw new ChannelFull(
+        `Channel "${channel}" holds ${capacity} unread messages, its capacity: its consumer is not keeping up. Raise capacity or channelCapacity for it, or send less.`,
+      );
+    }
+  }
+
+  receive(channel: string, signal?: AbortSignal): Promise<ChannelMessage> {
+    assertChannelName(channel);
+    if (this.#closed) return Promise.reject(this.#closedError());
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const now = this.#maintain();
+    const queue = this.#queue(channel);
+    dropExpired(queue, now);
+    const entry = queue.items.shift();
+    if (entry) return Promise.resolve(JSON.parse(entry.json) as ChannelMessage);
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        const index = queue.waiters.indexOf(waiter);
+        if (index !== -1) queue.waiters.splice(index, 1);
+        reject(signal?.reason);
+      };
+      const waiter: Waiter = {
+        resolve(message) {
+          signal?.removeEventListener("abort", onAbort);
+          resolve(message);
+        },
+        reject(reason) {
+          signal?.removeEventListener("abort", onAbort);
+          reject(reason);
+        },
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+      queue.waiters.push(waiter);
+    });
+  }
+
+  async newChannel(prefix = "specific."): Promise<string> {
+    const name = `${prefix}${this.#id}!${(++this.#counter).toString(36)}`;
+    assertChannelName(name);
+    return name;
+  }
+
+  async groupAdd(group: string, channel: string): Promise<void> {
+    assertGroupName(group);
+    assertChannelName(channel);
+    const now = this.#maintain();
+    let members = this.#groups.get(group);
+    if (!members) this.#groups.set(group, (members = new Map()));
+    members.set(channel, now + this.#options.groupExpiryMs);
+  }
+
+  async groupDiscard(group: string, channel: string): Promise<void> {
+    assertGroupName(group);
+    assertChannelName(channel);
+    const members = this.#groups.get(group);
+    if (!members) return;
+    members.delete(channel);
+    if (members.size === 0) this.#groups.delete(group);
+  }
+
+  async groupSend(group: string, message: ChannelMessage): Promise<void> {
+    assertGroupName(group);
+    const json = encodeMessage(message, this.#options.maxMessageSize);
+    const now = this.#maintain();
+    const members = this.#groups.get(group);
+    if (!members) return;
+    for (const [channel, expiresAt] of members) {
+      // A full channel is skipped: one slow consumer must not stop the group, as in Channels.
+      if (expiresAt > now) this.#push(channel, json, now);
+      else members.delete(channel);
+    }
+  }
+
+  async flush(): Promise<void> {
+    for (const [channel, queue] of this.#channels) {
+      if (queue.waiters.length === 0) this.#channels.delete(channel);
+      else queue.items.length = 0;
+    }
+    this.#groups.clear();
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    const error = this.#closedError();
+    for (const queue of this.#channels.values()) {
+      for (const waiter of queue.waiters.splice(0)) waiter.reject(error);
+    }
+    this.#channels.clear();
+    this.#groups.clear();
+  }
+
+  /** Queues or hands over `json`; `false` when the channel is full. */
+  #push(channel: string, json: string, now: number): boolean {
+    const queue = this.#queue(channel);
+    const waiter = queue.waiters.shift();
+    if (waiter) {
+      waiter.resolve(JSON.parse(json) as ChannelMessage);
+      return true;
+    }
+    dropExpired(queue, now);
+    if (queue.items.length >= queue.capacity) return false;
+    queue.items.push({ json, expiresAt: now + this.#options.expiryMs });
+    return true;
+  }
+
+  #queue(channel: string): Queue {
+    let queue = this.#channels.get(channel);
+    if (!queue) {
+      queue = { capacity: this.#options.capacityFor(channel), items: [], waiters: [] };
+      this.#channels.set(channel, queue);
+    }
+    return queue;
+  }
+
+  #sweepInterval(): number {
+    return Math.min(this.#options.expiryMs, this.#options.groupExpiryMs);
+  }
+
+  /**
+   * Returns the time and, at most once per expiry period, forgets expired messages, idle channels
+   * and lapsed memberships, so channels nobody reads do not hold memory forever. Throws once the
+   * layer is closed.
+   */
+  #maintain(): number {
+    if (this.#closed) throw this.#closedError();
+    const now = Date.now();
+    if (now < this.#nextSweep) return now;
+    this.#nextSweep = now + this.#sweepInterval();
+    for (const [channel, queue] of this.#channels) {
+      dropExpired(queue, now);
+      if (queue.items.length === 0 && queue.waiters.length === 0) this.#channels.delete(channel);
+    }
+    for (const [group, members] of this.#groups) {
+      for (const [channel, expiresAt] of members) if (expiresAt <= now) members.delete(channel);
+      if (members.size === 0) this.#groups.delete(group);
+    }
+    return now;
+  }
+
+  #closedError(): BackendUnavailable {
+    return new BackendUnavailable(
+      "This InMemoryChannelLayer was closed: create a new layer and install it with setChannelLayer.",
+    );
+  }
+}
+
+/** Messages share one expiry period, so the oldest are at the head. */
+function dropExpired(queue: Queue, now: number): void {
+  let count = 0;
+  while (count < queue.items.length && queue.items[count]!.expiresAt <= now) count++;
+  if (count > 0) queue.items.splice(0, count);
+}

@@ -1,0 +1,85 @@
+import { InvalidChannelMessage, InvalidChannelName, MessageTooLarge } from "../errors.js";
+import type { ChannelMessage } from "../types/asgi.js";
+
+/** Names are at most this long, exclusive, as in Channels. */
+const MAX_NAME_LENGTH = 100;
+const CHANNEL_NAME = /^[a-zA-Z\d\-_.]+(![\d\w\-_.]*)?$/;
+const GROUP_NAME = /^[a-zA-Z\d\-_.]+$/;
+const NAME_RULE = `ASCII letters, digits, "-", "_" or "." and shorter than ${MAX_NAME_LENGTH} characters`;
+
+/**
+ * Throws `InvalidChannelName` unless `name` is a channel name Channels accepts: {@link NAME_RULE},
+ * optionally followed by `!` and a process-local suffix (names from `newChannel`).
+ *
+ * @example
+ * ```ts
+ * assertChannelName("thumbnails");          // ok
+ * assertChannelName("specific.a1b2!c3");    // ok
+ * assertChannelName("chat room");           // throws InvalidChannelName
+ * ```
+ */
+export function assertChannelName(name: unknown): asserts name is string {
+  if (typeof name !== "string" || name.length >= MAX_NAME_LENGTH || !CHANNEL_NAME.test(name)) {
+    throw new InvalidChannelName(
+      `Channel name ${JSON.stringify(name)} is invalid: use ${NAME_RULE}, optionally followed by "!" and a suffix.`,
+    );
+  }
+}
+
+/**
+ * Throws `InvalidChannelName` unless `name` is a valid group name ({@link NAME_RULE}, no `!`).
+ *
+ * @example
+ * ```ts
+ * assertGroupName("chat.lobby"); // ok
+ * assertGroupName("chat/lobby"); // throws InvalidChannelName
+ * ```
+ */
+export function assertGroupName(name: unknown): asserts name is string {
+  if (typeof name !== "string" || name.length >= MAX_NAME_LENGTH || !GROUP_NAME.test(name)) {
+    throw new InvalidChannelName(
+      `Group name ${JSON.stringify(name)} is invalid: use ${NAME_RULE}.`,
+    );
+  }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== "object" || value === null) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * Validates a channel message and returns its JSON encoding, the form every layer queues: receivers
+ * get their own copy, so no consumer sees another's mutations, and every layer behaves alike.
+ *
+ * @example
+ * ```ts
+ * encodeMessage({ type: "chat.message", text: "hi" }, 1024); // '{"type":"chat.message","text":"hi"}'
+ * encodeMessage({ text: "hi" }, 1024);                        // throws InvalidChannelMessage
+ * ```
+ */
+export function encodeMessage(message: ChannelMessage, maxMessageSize: number): string {
+  if (!isPlainObject(message) || typeof message.type !== "string") {
+    throw new InvalidChannelMessage(
+      'A channel message must be a plain object with a string "type", e.g. { type: "chat.message", text: "hi" }.',
+    );
+  }
+  let json: string;
+  try {
+    json = JSON.stringify(message);
+  } catch (error) {
+    throw new InvalidChannelMessage(
+      `Channel message of type "${message.type}" is not JSON-serialisable: remove cycles, BigInts and class instances.`,
+      { cause: error },
+    );
+  }
+  // A UTF-16 length within a third of the limit cannot exceed it in UTF-8, so most messages skip
+  // the byte count.
+  if (json.length * 3 > maxMessageSize && Buffer.byteLength(json) > maxMessageSize) {
+    throw new MessageTooLarge(
+      `Channel message of type "${message.type}" is ${Buffer.byteLength(json)} bytes as JSON, over the layer's maxMessageSize of ${maxMessageSize}: send a reference (an id, a URL) instead of the payload, or raise maxMessageSize.`,
+    );
+  }
+  return json;
+}
