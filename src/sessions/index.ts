@@ -1,0 +1,6 @@
+/**
+ * Sessions: the lazily-loaded `Session` and the middleware that puts it on `scope.session`.
+ * @module
+ */
+export { Session, DEFAULT_SESSION_MAX_AGE } from "./session.js";
+export type { JsonValue, SessionOptions } from "./session.js";

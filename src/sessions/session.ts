@@ -1,0 +1,273 @@
+import { BackendUnavailable, ImproperlyConfigured, SessionInterrupted } from "../errors.js";
+import type { SessionStore } from "../stores/session-store.js";
+import { isSessionKey, newSessionKey } from "./session-key.js";
+
+/** A value a session can hold: anything that survives `JSON.stringify` and `JSON.parse`. */
+export type JsonValue =
+  string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** Options for {@link Session}. */
+export interface SessionOptions {
+  /** Lifetime in seconds of a session with no expiry of its own. Default 1209600 (two weeks). */
+  maxAge?: number;
+}
+
+/** Two weeks, Django's `SESSION_COOKIE_AGE`. */
+export const DEFAULT_SESSION_MAX_AGE = 1_209_600;
+
+// Where the per-session expiry travels inside the stored data, as in Django: seconds, an ISO
+// date, or 0 for "when the browser closes".
+const EXPIRY_KEY = "_session_expiry";
+const CREATE_ATTEMPTS = 5;
+
+/**
+ * One client's session, loaded from its {@link SessionStore} on first use. Data accessors are
+ * async because they may load; `modified` and `accessed` tell the session middleware what to do
+ * with the response. An unknown, expired, forged or malformed key gives an empty session that
+ * gets a fresh key when saved, so a client can never choose its own key (session fixation).
+ *
+ * Values are JSON: mutating a nested object in place is not noticed; set `modified = true`.
+ *
+ * @example
+ * ```ts
+ * const session = new Session(store, cookieValue);
+ * const visits = ((await session.get("visits")) as number | undefined) ?? 0;
+ * await session.set("visits", visits + 1);
+ * await session.save();
+ * session.sessionKey; // the key to put in the cookie
+ * ```
+ */
+export class Session {
+  /** Data changed since loading: the middleware saves the session and sets the cookie. */
+  modified = false;
+  /** Data was read or written: the response depends on the cookie (`Vary: Cookie`). */
+  accessed = false;
+  readonly #store: SessionStore;
+  readonly #maxAge: number;
+  #key: string | null;
+  /** `null` until loaded. */
+  #data: Map<string, JsonValue> | null = null;
+  #expiry: number | string | null = null;
+  #loading: Promise<void> | null = null;
+
+  /**
+   * @param sessionKey the key the client sent, if any; one that is not 32 `[a-z0-9]` characters
+   *   is ignored without touching the store.
+   */
+  constructor(store: SessionStore, sessionKey: string | null = null, options: SessionOptions = {}) {
+    this.#store = store;
+    this.#maxAge = options.maxAge ?? DEFAULT_SESSION_MAX_AGE;
+    this.#key = sessionKey !== null && isSessionKey(sessionKey) ? sessionKey : null;
+  }
+
+  /** The key this session is stored under, or `null` when it has none (yet). */
+  get sessionKey(): string | null {
+    return this.#key;
+  }
+
+  /** No key and no data: there is nothing to store, and a cookie the client holds can go. */
+  get isEmpty(): boolean {
+    return (
+      this.#key === null && (this.#data === null || this.#data.size === 0) && this.#expiry === null
+    );
+  }
+
+  /** Whether the data has been loaded (or replaced by `flush()`). */
+  get isLoaded(): boolean {
+    return this.#data !== null;
+  }
+
+  /**
+   * Reads the session from the store, once. An unknown or expired key leaves an empty session
+   * without a key. A store failure rejects (`BackendUnavailable`) and leaves the session
+   * unloaded, so a later save cannot overwrite the real data with an empty session.
+   */
+  async load(): Promise<void> {
+    if (this.#data !== null) return;
+    this.#loading ??= this.#fetch().finally(() => {
+      this.#loading = null;
+    });
+    return this.#loading;
+  }
+
+  async get<T extends JsonValue = JsonValue>(key: string): Promise<T | undefined> {
+    const data = await this.#read();
+    return data.get(key) as T | undefined;
+  }
+
+  async set(key: string, value: JsonValue): Promise<void> {
+    if (key === EXPIRY_KEY) {
+      throw new ImproperlyConfigured(`"${EXPIRY_KEY}" is reserved: use session.setExpiry().`);
+    }
+    const data = await this.#read();
+    data.set(key, value);
+    this.modified = true;
+  }
+
+  /** Removes `key`; resolves whether it was there (only then is the session modified). */
+  async delete(key: string): Promise<boolean> {
+    const data = await this.#read();
+    const existed = data.delete(key);
+    if (existed) this.modified = true;
+    return existed;
+  }
+
+  async has(key: string): Promise<boolean> {
+    return (await this.#read()).has(key);
+  }
+
+  async keys(): Promise<string[]> {
+    return [...(await this.#read()).keys()];
+  }
+
+  async entries(): Promise<Array<[string, JsonValue]>> {
+    return [...(await this.#read()).entries()];
+  }
+
+  /**
+   * Sets when this session expires: after `seconds` of inactivity, at a `Date`, `0` for when the
+   * browser closes (the cookie gets no Max-Age), or `null` to go back to the default `maxAge`.
+   */
+  async setExpiry(value: number | Date | null): Promise<void> {
+    if (typeof value === "number" && !Number.isFinite(value)) {
+      throw new ImproperlyConfigured(`setExpiry(${value}): pass a finite number of seconds.`);
+    }
+    if (value instanceof Date && Number.isNaN(value.getTime())) {
+      throw new ImproperlyConfigured("setExpiry(Invalid Date): pass a valid Date.");
+    }
+    await this.#read();
+    if (value === null && this.#expiry === null) return;
+    this.#expiry = value instanceof Date ? value.toISOString() : value;
+    this.modified = true;
+  }
+
+  /** Seconds from now until the session expires. Needs the session loaded. */
+  getExpiryAge(): number {
+    const expiry = this.#loadedExpiry();
+    if (typeof expiry === "string") return Math.floor((Date.parse(expiry) - Date.now()) / 1000);
+    return expiry || this.#maxAge;
+  }
+
+  /** The instant the session expires. Needs the session loaded. */
+  getExpiryDate(): Date {
+    const expiry = this.#loadedExpiry();
+    if (typeof expiry === "string") return new Date(expiry);
+    return new Date(Date.now() + (expiry || this.#maxAge) * 1000);
+  }
+
+  /** Whether the cookie should last only until the browser closes (`setExpiry(0)`). Needs the session loaded. */
+  get expireAtBrowserClose(): boolean {
+    return this.#loadedExpiry() === 0;
+  }
+
+  /**
+   * Keeps the data under a new key and deletes the old one from the store; call on login so a
+   * key an attacker planted before authentication is worthless after it.
+   */
+  async cycleKey(): Promise<void> {
+    await this.#read();
+    const oldKey = this.#key;
+    this.#key = await this.#createKey();
+    this.modified = true;
+    if (oldKey !== null) await this.#store.delete(oldKey);
+  }
+
+  /** Empties the session, deletes it from the store and drops its key (logout). */
+  async flush(): Promise<void> {
+    const oldKey = this.#key;
+    this.#data = new Map();
+    this.#expiry = null;
+    this.#key = null;
+    this.accessed = true;
+    this.modified = true;
+    if (oldKey !== null) await this.#store.delete(oldKey);
+  }
+
+  /**
+   * Writes the session to the store, creating a new key if it has none. Rejects with
+   * `SessionInterrupted` when the session was deleted from the store since it was loaded (a
+   * concurrent logout), rather than resurrecting it.
+   */
+  async save(): Promise<void> {
+    await this.load();
+    if (this.#key === null) {
+      this.#key = await this.#createKey();
+      this.modified = true;
+      return;
+    }
+    if (!(await this.#store.save(this.#key, this.#encode(), this.getExpiryDate(), false))) {
+      throw new SessionInterrupted(
+        "The session was deleted before the request finished (another request logged out?). " +
+          "Retry the request; it will start a new session.",
+      );
+    }
+  }
+
+  async #fetch(): Promise<void> {
+    const key = this.#key;
+    const record = key === null ? null : await this.#store.load(key);
+    // flush() may have replaced the data while the store was answering: keep its result.
+    if (this.#data !== null) return;
+    const data = new Map<string, JsonValue>();
+    let expiry: number | string | null = null;
+    if (record === null) {
+      this.#key = null;
+    } else {
+      for (const [name, value] of Object.entries(decode(record.data))) {
+        if (name !== EXPIRY_KEY) data.set(name, value);
+        else if (typeof value === "number" || typeof value === "string") expiry = value;
+      }
+    }
+    this.#data = data;
+    this.#expiry = expiry;
+  }
+
+  async #read(): Promise<Map<string, JsonValue>> {
+    await this.load();
+    this.accessed = true;
+    // load() resolved, so the data is there: flush() only ever replaces it with another map.
+    return this.#data as Map<string, JsonValue>;
+  }
+
+  #loadedExpiry(): number | string | null {
+    if (this.#data === null) {
+      throw new ImproperlyConfigured(
+        "The session is not loaded yet: await session.load() (or any data accessor) before reading its expiry.",
+      );
+    }
+    return this.#expiry;
+  }
+
+  #encode(): string {
+    const object: Record<string, JsonValue> = Object.fromEntries(this.#data ?? []);
+    if (this.#expiry !== null) object[EXPIRY_KEY] = this.#expiry;
+    return JSON.stringify(object);
+  }
+
+  async #createKey(): Promise<string> {
+    const data = this.#encode();
+    const expiresAt = this.getExpiryDate();
+    for (let attempt = 0; attempt < CREATE_ATTEMPTS; attempt++) {
+      const key = await newSessionKey();
+      if (await this.#store.save(key, data, expiresAt, true)) return key;
+    }
+    throw new BackendUnavailable(
+      `The session store refused ${CREATE_ATTEMPTS} fresh random keys as taken: it is not storing ` +
+        "what it is given (check its save() with mustCreate).",
+    );
+  }
+}
+
+// Stored data that is not a JSON object (corrupt, or written by something else) reads as an
+// empty session, as in Django, rather than failing the request.
+function decode(text: string): Record<string, JsonValue> {
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value === "object" && value !== null && !Array.isArray(value)) {
+      return value as Record<string, JsonValue>;
+    }
+  } catch {
+    // fall through to the empty session
+  }
+  return {};
+}

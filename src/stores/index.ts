@@ -1,0 +1,12 @@
+/**
+ * Storage backends behind small interfaces: the SQL surface stores share, and session stores.
+ * `PostgresDatabase` lives in `switchboard/postgres` and `RedisSessionStore` in
+ * `switchboard/redis`, so the root never loads `pg` or `ioredis`.
+ * @module
+ */
+export type { SqlDatabase } from "./sql-database.js";
+export { SqliteDatabase } from "./sqlite-database.js";
+export type { SqliteDatabaseOptions } from "./sqlite-database.js";
+export { openDatabase, resolveDatabaseUrl, DEFAULT_DATABASE_URL } from "./open-database.js";
+export type { SessionStore, SessionRecord } from "./session-store.js";
+export { InMemorySessionStore } from "./in-memory-session-store.js";

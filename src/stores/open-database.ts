@@ -1,0 +1,58 @@
+import { ImproperlyConfigured } from "../errors.js";
+import type { SqlDatabase } from "./sql-database.js";
+import { SqliteDatabase } from "./sqlite-database.js";
+
+/** The database the CLI uses when neither `--database` nor `SWITCHBOARD_DB` names one. */
+export const DEFAULT_DATABASE_URL = "./switchboard.sqlite3";
+
+/**
+ * Opens the database a URL names: `postgres://...` or `postgresql://...` gives a
+ * `PostgresDatabase` (`pg` is imported only then), `sqlite:path`, a bare path or `":memory:"`
+ * gives a {@link SqliteDatabase}.
+ *
+ * @example
+ * ```ts
+ * const db = await openDatabase(process.env.SWITCHBOARD_DB ?? "./switchboard.sqlite3");
+ * ```
+ */
+export async function openDatabase(url: string): Promise<SqlDatabase> {
+  if (/^postgres(ql)?:\/\//i.test(url)) {
+    const { PostgresDatabase } = await import("./postgres-database.js");
+    return new PostgresDatabase({ connectionString: url });
+  }
+  const path = url.startsWith("sqlite:") ? url.slice("sqlite:".length) : url;
+  if (path === "" || /^[a-z][a-z0-9+.-]*:\/\//i.test(path)) {
+    throw new ImproperlyConfigured(
+      `Cannot open database ${JSON.stringify(url)}: use postgres://..., sqlite:path, ` +
+        'a file path or ":memory:".',
+    );
+  }
+  return new SqliteDatabase(path);
+}
+
+/**
+ * The database URL a CLI command uses: the `--database URL` (or `--database=URL`) flag, else the
+ * `SWITCHBOARD_DB` environment variable, else {@link DEFAULT_DATABASE_URL}.
+ *
+ * @example
+ * ```ts
+ * const db = await openDatabase(resolveDatabaseUrl(process.argv.slice(2)));
+ * ```
+ */
+export function resolveDatabaseUrl(
+  args: readonly string[],
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): string {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? "";
+    if (arg.startsWith("--database=")) return arg.slice("--database=".length);
+    if (arg === "--database") {
+      const value = args[i + 1];
+      if (value === undefined || value.startsWith("--")) {
+        throw new ImproperlyConfigured("--database needs a URL, e.g. --database ./app.sqlite3");
+      }
+      return value;
+    }
+  }
+  return env.SWITCHBOARD_DB || DEFAULT_DATABASE_URL;
+}

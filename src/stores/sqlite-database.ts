@@ -1,0 +1,175 @@
+import Database from "better-sqlite3";
+import type { Statement } from "better-sqlite3";
+import { BackendUnavailable } from "../errors.js";
+import type { SqlDatabase } from "./sql-database.js";
+
+/** Options for {@link SqliteDatabase}. */
+export interface SqliteDatabaseOptions {
+  /** How long a statement waits for another connection's write lock before failing. Default 5000. */
+  busyTimeoutMs?: number;
+  /** How many distinct prepared statements to keep. Default 256. */
+  statementCacheSize?: number;
+}
+
+interface Prepared {
+  statement: Statement<unknown[], unknown>;
+  /** For each `?` in the rewritten SQL, the index of the caller's parameter it takes. */
+  order: number[] | null;
+}
+
+// SQLite result codes that mean the file cannot be used right now, rather than a wrong statement.
+const UNAVAILABLE_CODES = /^SQLITE_(BUSY|LOCKED|IOERR|CANTOPEN|FULL|READONLY|NOMEM|CORRUPT|NOTADB)/;
+
+/**
+ * {@link SqlDatabase} over an embedded SQLite file (better-sqlite3), the default store.
+ * The file is opened in WAL mode so readers do not block the writer, with a busy timeout so
+ * several processes can share it. `$1`-style placeholders are rewritten once per distinct
+ * statement and the prepared statement is cached.
+ *
+ * @example
+ * ```ts
+ * const db = new SqliteDatabase("./switchboard.sqlite3");
+ * await db.execute("CREATE TABLE IF NOT EXISTS notes (id INTEGER PRIMARY KEY, text TEXT)");
+ * await db.execute("INSERT INTO notes (text) VALUES ($1)", ["hi"]);
+ * const rows = await db.query<{ text: string }>("SELECT text FROM notes WHERE id = $1", [1]);
+ * await db.close();
+ * ```
+ */
+export class SqliteDatabase implements SqlDatabase {
+  readonly dialect = "sqlite";
+  readonly #db: Database.Database;
+  readonly #statements = new Map<string, Prepared>();
+  readonly #cacheSize: number;
+
+  /** @param filename a file path, or `":memory:"` for a private in-memory database. */
+  constructor(filename: string, options: SqliteDatabaseOptions = {}) {
+    this.#cacheSize = options.statementCacheSize ?? 256;
+    try {
+      this.#db = new Database(filename, { timeout: options.busyTimeoutMs ?? 5000 });
+      this.#db.pragma("journal_mode = WAL");
+    } catch (error) {
+      throw new BackendUnavailable(
+        `Cannot open the SQLite database ${JSON.stringify(filename)}: ${(error as Error).message}. ` +
+          "Check that the directory exists and is writable.",
+        { cause: error },
+      );
+    }
+  }
+
+  async query<Row extends object = Record<string, unknown>>(
+    sql: string,
+    params: readonly unknown[] = [],
+  ): Promise<Row[]> {
+    return this.#run(sql, params, (statement, args) => {
+      if (statement.reader) return statement.all(...args) as Row[];
+      statement.run(...args);
+      return [];
+    });
+  }
+
+  async execute(sql: string, params: readonly unknown[] = []): Promise<number> {
+    return this.#run(sql, params, (statement, args) => statement.run(...args).changes);
+  }
+
+  async close(): Promise<void> {
+    if (!this.#db.open) return;
+    this.#statements.clear();
+    this.#db.close();
+  }
+
+  #run<T>(
+    sql: string,
+    params: readonly unknown[],
+    use: (statement: Statement<unknown[], unknown>, args: unknown[]) => T,
+  ): T {
+    try {
+      const { statement, order } = this.#prepare(sql);
+      const picked = order === null ? params : order.map((index) => params[index]);
+      return use(statement, picked.map(toSqlite));
+    } catch (error) {
+      throw classify(error, sql);
+    }
+  }
+
+  #prepare(sql: string): Prepared {
+    const cached = this.#statements.get(sql);
+    if (cached) {
+      // Re-insert so the Map's order tracks recency and eviction drops the least recently used.
+      this.#statements.delete(sql);
+      this.#statements.set(sql, cached);
+      return cached;
+    }
+    const { text, order } = rewritePlaceholders(sql);
+    const prepared: Prepared = { statement: this.#db.prepare(text), order };
+    this.#statements.set(sql, prepared);
+    if (this.#statements.size > this.#cacheSize) {
+      const oldest = this.#statements.keys().next().value;
+      if (oldest !== undefined) this.#statements.delete(oldest);
+    }
+    return prepared;
+  }
+}
+
+/**
+ * Turns PostgreSQL placeholders into SQLite's anonymous `?`, outside quotes and comments, and
+ * records which parameter each `?` takes, so `$1` may appear twice or out of order.
+ */
+function rewritePlaceholders(sql: string): { text: string; order: number[] | null } {
+  const order: number[] = [];
+  let text = "";
+  let i = 0;
+  while (i < sql.length) {
+    const char = sql[i];
+    if (char === "'" || char === '"') {
+      const end = closingQuote(sql, i);
+      text += sql.slice(i, end);
+      i = end;
+    } else if (char === "-" && sql[i + 1] === "-") {
+      const end = sql.indexOf("\n", i);
+      const stop = end === -1 ? sql.length : end;
+      text += sql.slice(i, stop);
+      i = stop;
+    } else if (char === "$" && /[1-9]/.test(sql[i + 1] ?? "")) {
+      let j = i + 1;
+      while (j < sql.length && /[0-9]/.test(sql[j] ?? "")) j++;
+      order.push(Number(sql.slice(i + 1, j)) - 1);
+      text += "?";
+      i = j;
+    } else {
+      text += char;
+      i++;
+    }
+  }
+  return { text, order: order.length === 0 ? null : order };
+}
+
+function closingQuote(sql: string, start: number): number {
+  const quote = sql[start];
+  let i = start + 1;
+  while (i < sql.length) {
+    if (sql[i] === quote) {
+      // A doubled quote is an escaped quote inside the literal.
+      if (sql[i + 1] === quote) i += 2;
+      else return i + 1;
+    } else i++;
+  }
+  return sql.length;
+}
+
+function toSqlite(value: unknown): unknown {
+  if (typeof value === "boolean") return value ? 1 : 0;
+  if (value === undefined) return null;
+  return value;
+}
+
+function classify(error: unknown, sql: string): unknown {
+  const code = (error as { code?: unknown }).code;
+  const closed = error instanceof TypeError && /not open/.test(error.message);
+  if (closed || (typeof code === "string" && UNAVAILABLE_CODES.test(code))) {
+    return new BackendUnavailable(
+      `SQLite could not run ${JSON.stringify(sql.slice(0, 80))}: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+  return error;
+}
