@@ -7,4 +7,5 @@ export type * from "./types/asgi.js";
 export * from "./errors.js";
 export * from "./layers/index.js";
 export * from "./stores/index.js";
+export * from "./cookies/index.js";
 export * from "./sessions/index.js";
