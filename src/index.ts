@@ -9,3 +9,4 @@ export * from "./layers/index.js";
 export * from "./stores/index.js";
 export * from "./cookies/index.js";
 export * from "./sessions/index.js";
+export * from "./routing/index.js";

@@ -1,0 +1,103 @@
+import { ImproperlyConfigured, RouteNotFound } from "../errors.js";
+import type { Application, Receive, Send } from "../types/asgi.js";
+import { markRoutesByPath } from "./route.js";
+import type { RoutableScope, Route } from "./route.js";
+
+/** Options of {@link urlRouter}. */
+export interface UrlRouterOptions {
+  /** Where a path no route matches is reported; `console.warn` by default. */
+  logger?: (line: string) => void;
+}
+
+// Set on the scope a router hands on, so a nested router knows to let its parent try the next
+// route instead of answering 404 itself. A symbol key survives the `{ ...scope }` copies
+// middleware makes between routers.
+const insideRouter = Symbol("switchboard.insideUrlRouter");
+type MarkedScope = { [insideRouter]?: true };
+
+/**
+ * Answers a request no route matched: HTTP 404, or a refused WebSocket handshake (the server
+ * answers 403).
+ */
+async function refuse(scope: RoutableScope, receive: Receive, send: Send): Promise<void> {
+  if (scope.type === "http") {
+    await send({
+      type: "http.response.start",
+      status: 404,
+      headers: [["content-type", "text/plain; charset=utf-8"]],
+    });
+    await send({ type: "http.response.body", body: Buffer.from("Not Found") });
+    return;
+  }
+  // The first event is always websocket.connect; closing in answer refuses the handshake.
+  await receive();
+  await send({ type: "websocket.close", code: 1008, reason: "No route found" });
+}
+
+/**
+ * Routes a connection by its path to the first matching route, like Channels' `URLRouter`.
+ * Routes match the path after `scope.rootPath`, without the leading `/`. What a route captures
+ * is put on `scope.urlRoute`, added to what outer routers captured. A nested router (a route
+ * whose application is another `urlRouter`) routes the rest of the path; the consumed part is
+ * appended to `scope.rootPath`, and when the nested router matches nothing the outer one tries
+ * its next route. When no route matches, HTTP gets a 404 and a WebSocket handshake is refused.
+ *
+ * The router keeps its routes' scope type: routes whose applications need
+ * `WebsocketScope & { user: User }` make a router that only type-checks under middleware that
+ * provides `user`.
+ *
+ * @example
+ * ```ts
+ * const websocket = urlRouter([
+ *   path("chat/<str:room>/", ChatConsumer.asApp()),
+ *   path("api/", urlRouter([rePath(/^stream\/(?<id>\d+)\/$/, StreamConsumer.asApp())])),
+ * ]);
+ * ```
+ */
+export function urlRouter<S extends RoutableScope>(
+  routes: ReadonlyArray<Route<S>>,
+  options: UrlRouterOptions = {},
+): Application<S> {
+  const table = [...routes];
+  const logger = options.logger ?? console.warn;
+  return markRoutesByPath(async function urlRouter(scope: S, receive: Receive, send: Send) {
+    if (scope.type !== "http" && scope.type !== "websocket") {
+      throw new ImproperlyConfigured(
+        `urlRouter routes HTTP and WebSocket scopes by path; a "${String((scope as { type: unknown }).type)}" scope has no path. Route channel scopes with channelNameRouter.`,
+      );
+    }
+    const { path, rootPath } = scope;
+    const nested = (scope as MarkedScope)[insideRouter] === true;
+    if (path.startsWith(rootPath)) {
+      const rest = path.slice(rootPath.length);
+      const relative = rest.replace(/^\/+/, "");
+      const skipped = rest.length - relative.length;
+      for (const route of table) {
+        const match = route.pattern.match(relative);
+        if (match === null) continue;
+        const consumed = rest.slice(0, skipped + match.end);
+        const outer = scope.urlRoute;
+        const inner = {
+          ...scope,
+          // Like an ASGI root_path, without a trailing "/": the rest of the path keeps its "/".
+          rootPath: rootPath + (consumed.endsWith("/") ? consumed.slice(0, -1) : consumed),
+          urlRoute: {
+            args: outer ? [...outer.args, ...match.args] : match.args,
+            kwargs: { ...outer?.kwargs, ...match.kwargs, ...route.kwargs },
+          },
+        } as S & MarkedScope;
+        inner[insideRouter] = true;
+        try {
+          return await route.application(inner, receive, send);
+        } catch (error) {
+          // A nested router that matched nothing: go on with the next route, as Channels does.
+          if (error instanceof RouteNotFound) continue;
+          throw error;
+        }
+      }
+    }
+    if (nested) throw new RouteNotFound(`No route found for path "${path}".`);
+    logger(`No route found for path "${path}" (${scope.type}).`);
+    await refuse(scope, receive, send);
+  });
+}

@@ -1,0 +1,14 @@
+/**
+ * `switchboard/testing`: drive applications in process, with no socket.
+ * @module
+ */
+export { ApplicationCommunicator } from "./application-communicator.js";
+export { HttpCommunicator } from "./http-communicator.js";
+export type { HttpScopeExtras, HttpTestResponse } from "./http-communicator.js";
+export type { HeadersInit } from "./request-target.js";
+export { WebsocketCommunicator } from "./websocket-communicator.js";
+export type {
+  ConnectResult,
+  OptionalWhenEmpty,
+  WebsocketCommunicatorOptions,
+} from "./websocket-communicator.js";

@@ -1,0 +1,54 @@
+import { ImproperlyConfigured } from "../errors.js";
+import type { Headers } from "../types/asgi.js";
+
+/** Headers as a test writes them: pairs, or an object of name → value. */
+export type HeadersInit = Headers | Readonly<Record<string, string>>;
+
+/** The scope fields a request target (`/path?query`) gives. */
+export interface RequestTarget {
+  path: string;
+  rawPath: string;
+  queryString: string;
+}
+
+/**
+ * Splits a request target the way the server does: the query string (without `?`) comes off the
+ * path, the fragment is dropped, and the path is percent-decoded. An absolute URL
+ * (`ws://host/path`) contributes only its path and query.
+ */
+export function parseRequestTarget(target: string): RequestTarget {
+  let rest = target;
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(rest)) {
+    const url = new URL(rest);
+    rest = url.pathname + url.search;
+  }
+  if (!rest.startsWith("/")) {
+    throw new ImproperlyConfigured(
+      `Communicator path "${target}" must start with "/" (e.g. "/chat/lobby/?token=x") or be an absolute URL.`,
+    );
+  }
+  const hash = rest.indexOf("#");
+  if (hash !== -1) rest = rest.slice(0, hash);
+  const question = rest.indexOf("?");
+  const rawPath = question === -1 ? rest : rest.slice(0, question);
+  const queryString = question === -1 ? "" : rest.slice(question + 1);
+  return { path: decodePath(rawPath), rawPath, queryString };
+}
+
+/** Percent-decodes a path; a malformed escape is kept as it arrived rather than failing. */
+function decodePath(rawPath: string): string {
+  try {
+    return decodeURIComponent(rawPath);
+  } catch {
+    return rawPath;
+  }
+}
+
+/** Header pairs with lower-cased names, as the server puts them on the scope. */
+export function normalizeHeaders(headers: HeadersInit | undefined): Headers {
+  if (headers === undefined) return [];
+  const pairs: Iterable<readonly [string, string]> = Array.isArray(headers)
+    ? (headers as Headers)
+    : Object.entries(headers);
+  return Array.from(pairs, ([name, value]) => [name.toLowerCase(), value] as const);
+}

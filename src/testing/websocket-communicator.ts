@@ -1,0 +1,130 @@
+import { ProtocolError } from "../errors.js";
+import type { Application, Headers, SendEvent, WebsocketScope } from "../types/asgi.js";
+import { ApplicationCommunicator, DEFAULT_TIMEOUT_MS } from "./application-communicator.js";
+import { normalizeHeaders, parseRequestTarget } from "./request-target.js";
+import type { HeadersInit } from "./request-target.js";
+
+/** Scope fields the communicator fills with defaults that a test may override. */
+type WebsocketScopeDefaults = Partial<
+  Pick<WebsocketScope, "client" | "server" | "scheme" | "httpVersion" | "rootPath">
+>;
+
+/**
+ * Options of a {@link WebsocketCommunicator}. Fields the application's scope type adds beyond
+ * `WebsocketScope` (`user`, `session`, ...) are required here, so a test provides what middleware
+ * would.
+ */
+export type WebsocketCommunicatorOptions<S extends WebsocketScope = WebsocketScope> = {
+  headers?: HeadersInit;
+  /** Subprotocols the client offers, in order. */
+  subprotocols?: string[];
+} & WebsocketScopeDefaults &
+  Omit<S, keyof WebsocketScope>;
+
+/** An options argument that may be left out only when every option is optional. */
+export type OptionalWhenEmpty<O> = Partial<O> extends O ? [options?: O] : [options: O];
+
+/** What {@link WebsocketCommunicator.connect} learned from the handshake. */
+export type ConnectResult =
+  | { connected: true; subprotocol: string | null; headers: Headers }
+  | { connected: false; closeCode: number };
+
+/**
+ * Drives a WebSocket application in process, as Channels' `WebsocketCommunicator` does. The scope
+ * is built like the server's: the path percent-decoded, the query string split off, header names
+ * lower-cased.
+ *
+ * @example
+ * ```ts
+ * const communicator = new WebsocketCommunicator(EchoConsumer.asApp(), "/echo/?room=1");
+ * assert.deepEqual(await communicator.connect(), { connected: true, subprotocol: null, headers: [] });
+ * await communicator.sendTo({ text: "hi" });
+ * assert.equal(await communicator.receiveFrom(), "hi");
+ * await communicator.disconnect();
+ * ```
+ */
+export class WebsocketCommunicator<
+  S extends WebsocketScope = WebsocketScope,
+> extends ApplicationCommunicator<S> {
+  constructor(
+    application: Application<S>,
+    path: string,
+    ...[options]: OptionalWhenEmpty<WebsocketCommunicatorOptions<S>>
+  ) {
+    const { headers, subprotocols, ...extras } = options ?? {};
+    const scope = {
+      type: "websocket",
+      ...parseRequestTarget(path),
+      rootPath: "",
+      headers: normalizeHeaders(headers),
+      client: ["127.0.0.1", 50000],
+      server: ["testserver", 80],
+      scheme: "ws",
+      httpVersion: "1.1",
+      subprotocols: subprotocols ?? [],
+      ...extras,
+    } as WebsocketScope as S;
+    super(application, scope);
+  }
+
+  /** Sends `websocket.connect` and reports whether the application accepted or refused it. */
+  async connect(timeoutMs = DEFAULT_TIMEOUT_MS): Promise<ConnectResult> {
+    await this.sendInput({ type: "websocket.connect" });
+    const event = await this.receiveOutput(timeoutMs);
+    if (event.type === "websocket.close")
+      return { connected: false, closeCode: event.code ?? 1000 };
+    if (event.type === "websocket.accept") {
+      return {
+        connected: true,
+        subprotocol: event.subprotocol ?? null,
+        headers: event.headers ?? [],
+      };
+    }
+    throw new ProtocolError(
+      `Expected websocket.accept or websocket.close in answer to websocket.connect, got ${describe(event)}.`,
+    );
+  }
+
+  /** Sends one frame from the client: `{ text }` or `{ bytes }`. */
+  async sendTo(frame: { text: string } | { bytes: Uint8Array }): Promise<void> {
+    await this.sendInput({ type: "websocket.receive", ...frame });
+  }
+
+  /** Sends `data` as a JSON text frame. */
+  async sendJsonTo(data: unknown): Promise<void> {
+    await this.sendTo({ text: JSON.stringify(data) });
+  }
+
+  /** The next frame the application sent: a string for text, bytes for binary. */
+  async receiveFrom(timeoutMs = DEFAULT_TIMEOUT_MS): Promise<string | Uint8Array> {
+    const event = await this.receiveOutput(timeoutMs);
+    if (event.type !== "websocket.send") {
+      throw new ProtocolError(`Expected websocket.send, got ${describe(event)}.`);
+    }
+    if ((event.text === undefined) === (event.bytes === undefined)) {
+      throw new ProtocolError("websocket.send must carry exactly one of text and bytes.");
+    }
+    return event.text ?? (event.bytes as Uint8Array);
+  }
+
+  /** The next frame the application sent, parsed as JSON; it must be a text frame. */
+  async receiveJsonFrom(timeoutMs = DEFAULT_TIMEOUT_MS): Promise<unknown> {
+    const payload = await this.receiveFrom(timeoutMs);
+    if (typeof payload !== "string") {
+      throw new ProtocolError("Expected a JSON text frame, got a binary frame.");
+    }
+    return JSON.parse(payload);
+  }
+
+  /** Sends `websocket.disconnect` with `code` and waits for the application to return. */
+  async disconnect(code = 1000, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<void> {
+    await this.sendInput({ type: "websocket.disconnect", code });
+    await this.wait(timeoutMs);
+  }
+}
+
+function describe(event: SendEvent): string {
+  return event.type === "websocket.close"
+    ? `websocket.close (code ${event.code ?? 1000}${event.reason ? `, "${event.reason}"` : ""})`
+    : event.type;
+}
