@@ -10,3 +10,5 @@ export type { SqliteDatabaseOptions } from "./sqlite-database.js";
 export { openDatabase, resolveDatabaseUrl, DEFAULT_DATABASE_URL } from "./open-database.js";
 export type { SessionStore, SessionRecord } from "./session-store.js";
 export { InMemorySessionStore } from "./in-memory-session-store.js";
+export { SqlSessionStore } from "./sql-session-store.js";
+export type { SqlSessionStoreOptions } from "./sql-session-store.js";

@@ -1,0 +1,90 @@
+import type { Redis } from "ioredis";
+import { BackendUnavailable } from "../errors.js";
+import type { SessionRecord, SessionStore } from "./session-store.js";
+
+/** Options for {@link RedisSessionStore}. */
+export interface RedisSessionStoreOptions {
+  /** The connection to use; the caller owns it and quits it. */
+  client: Redis;
+  /** Prepended to every session key. Default `switchboard:session:`. */
+  prefix?: string;
+}
+
+/**
+ * {@link SessionStore} in Redis, from `switchboard/redis`. Each session is one string key with
+ * a native TTL (`SET ... PX`), so Redis drops expired sessions itself and `clearExpired()` has
+ * nothing to do. `mustCreate` uses `NX` and an update `XX`, so a collision or a concurrent
+ * delete is detected atomically.
+ *
+ * @example
+ * ```ts
+ * import { Redis } from "ioredis";
+ * import { RedisSessionStore } from "switchboard/redis";
+ *
+ * const store = new RedisSessionStore({ client: new Redis(process.env.REDIS_URL) });
+ * ```
+ */
+export class RedisSessionStore implements SessionStore {
+  readonly #client: Redis;
+  readonly #prefix: string;
+
+  constructor(options: RedisSessionStoreOptions) {
+    this.#client = options.client;
+    this.#prefix = options.prefix ?? "switchboard:session:";
+  }
+
+  async load(key: string): Promise<SessionRecord | null> {
+    const replies = await this.#call(() =>
+      this.#client
+        .multi()
+        .get(this.#prefix + key)
+        .pttl(this.#prefix + key)
+        .exec(),
+    );
+    const [[getError, data] = [], [ttlError, ttl] = []] = replies ?? [];
+    if (getError || ttlError) throw unavailable(getError ?? ttlError);
+    if (typeof data !== "string" || typeof ttl !== "number" || ttl < 0) return null;
+    return { data, expiresAt: new Date(Date.now() + ttl) };
+  }
+
+  async save(key: string, data: string, expiresAt: Date, mustCreate: boolean): Promise<boolean> {
+    // Redis refuses a TTL of zero; an already-past expiry keeps the key for one millisecond.
+    const ttl = Math.max(1, expiresAt.getTime() - Date.now());
+    const name = this.#prefix + key;
+    const reply = await this.#call(() =>
+      mustCreate
+        ? this.#client.set(name, data, "PX", ttl, "NX")
+        : this.#client.set(name, data, "PX", ttl, "XX"),
+    );
+    return reply === "OK";
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.#call(() => this.#client.del(this.#prefix + key));
+  }
+
+  async exists(key: string): Promise<boolean> {
+    return (await this.#call(() => this.#client.exists(this.#prefix + key))) === 1;
+  }
+
+  /** Redis expires keys on its own: nothing to remove. */
+  async clearExpired(): Promise<number> {
+    return 0;
+  }
+
+  async #call<T>(command: () => Promise<T>): Promise<T> {
+    try {
+      return await command();
+    } catch (error) {
+      throw unavailable(error);
+    }
+  }
+}
+
+function unavailable(cause: unknown): BackendUnavailable {
+  return new BackendUnavailable(
+    `Redis session store failed: ${(cause as Error | undefined)?.message ?? String(cause)}. ` +
+      "Check that Redis is reachable.",
+    { cause },
+  );
+}
