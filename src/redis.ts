@@ -4,9 +4,11 @@
  *
  * @example
  * ```ts
- * import { RedisChannelLayer } from "switchboard/redis";
+ * import { RedisChannelLayer, RedisSessionStore } from "switchboard/redis";
  * ```
  * @module
  */
 export { RedisChannelLayer } from "./layers/redis-channel-layer.js";
 export type { RedisChannelLayerOptions } from "./layers/redis-channel-layer.js";
+export { RedisSessionStore } from "./stores/redis-session-store.js";
+export type { RedisSessionStoreOptions } from "./stores/redis-session-store.js";

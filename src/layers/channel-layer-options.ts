@@ -31,6 +31,8 @@ export interface ChannelLayerOptions {
 
 /** Options as a layer uses them: durations in milliseconds, patterns compiled once. */
 export interface ResolvedChannelLayerOptions {
+  /** Capacity of channels no `channelCapacity` pattern matches. */
+  capacity: number;
   expiryMs: number;
   groupExpiryMs: number;
   maxMessageSize: number;
@@ -88,6 +90,7 @@ export function resolveChannelLayerOptions(
     positive(`channelCapacity[${String(pattern)}]`, value, capacity),
   ]);
   return {
+    capacity,
     expiryMs: positive("expiry", options.expiry, 60) * 1000,
     groupExpiryMs: positive("groupExpiry", options.groupExpiry, 86_400) * 1000,
     maxMessageSize: positive("maxMessageSize", options.maxMessageSize, 256 * 1024),

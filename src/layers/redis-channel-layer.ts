@@ -1,0 +1,369 @@
+import { randomUUID } from "node:crypto";
+import { Redis, type RedisOptions } from "ioredis";
+import { BackendUnavailable, ChannelFull } from "../errors.js";
+import type { ChannelMessage } from "../types/asgi.js";
+import type { ChannelLayer } from "./channel-layer.js";
+import {
+  resolveChannelLayerOptions,
+  type ChannelLayerOptions,
+  type ResolvedChannelLayerOptions,
+} from "./channel-layer-options.js";
+import { GROUP_ADD, GROUP_SEND, POP, REQUEUE, SEND, runScript } from "./redis-scripts.js";
+import { assertChannelName, assertGroupName, encodeMessage } from "./validation.js";
+
+/**
+ * Options of {@link RedisChannelLayer}: the shared {@link ChannelLayerOptions} (every process must
+ * use the same values) plus where Redis is.
+ */
+export interface RedisChannelLayerOptions extends ChannelLayerOptions {
+  /** A `redis://` URL or ioredis options. Default `redis://127.0.0.1:6379`. */
+  redis?: string | RedisOptions;
+  /** Prefix of every key and pub/sub topic, so deployments can share a Redis. Default `"asgi:"`. */
+  prefix?: string;
+  /** Milliseconds an operation waits for a (re)connecting Redis before `BackendUnavailable`. Default 1000. */
+  unavailableTimeout?: number;
+  /** Redis `CLIENT SETNAME` prefix of the layer's two connections (`<name>:cmd`, `<name>:sub`). */
+  connectionName?: string;
+}
+
+interface Waiter {
+  resolve(message: ChannelMessage): void;
+  reject(reason: unknown): void;
+}
+
+/** This process's receivers of one channel; `pumping` while a pop is in flight. */
+interface Receiver {
+  waiters: Waiter[];
+  pumping: boolean;
+  /** A wake-up came while popping: pop again before waiting. */
+  again: boolean;
+}
+
+/**
+ * A channel layer shared by processes through Redis (ioredis), the peer of `InMemoryChannelLayer`
+ * with the same semantics.
+ *
+ * Design: every channel is a Redis list holding unread messages, so capacity and expiry are exact
+ * whichever process sends. A send is one Lua call that trims expired messages, checks capacity,
+ * pushes and publishes a wake-up. Each layer instance holds ONE subscriber connection; a process
+ * only subscribes to the wake-up topic of its own process-local channels (names from
+ * `newChannel`, `"specific.<id>!<n>"`) and of named channels it receives from (worker channels
+ * such as `"thumbnails"`), never one per consumer. A wake-up triggers a pop only for channels with
+ * a waiting `receive()`: no polling. `groupSend` is one Lua call: it trims lapsed members of the
+ * group's sorted set (scored by expiry time, so a dead process's channels stop receiving), pushes
+ * to every member and publishes one wake-up per process listing its channels.
+ *
+ * While Redis is down, operations reject with `BackendUnavailable` after `unavailableTimeout`
+ * instead of queueing; waiting receives keep waiting and resume after ioredis reconnects.
+ * Needs one Redis (not a cluster): group sends touch keys derived inside the script.
+ *
+ * @example
+ * ```ts
+ * import { setChannelLayer } from "switchboard";
+ * import { RedisChannelLayer } from "switchboard/redis";
+ *
+ * setChannelLayer(new RedisChannelLayer({ redis: process.env.REDIS_URL, prefix: "chat:" }));
+ * ```
+ */
+export class RedisChannelLayer implements ChannelLayer {
+  readonly #options: ResolvedChannelLayerOptions;
+  readonly #prefix: string;
+  readonly #unavailableTimeout: number;
+  readonly #client: Redis;
+  readonly #subscriber: Redis;
+  readonly #id = randomUUID().replace(/-/g, "").slice(0, 12);
+  readonly #receivers = new Map<string, Receiver>();
+  /** Wake-up topics subscribed to, by topic: settles once Redis confirmed the subscription. */
+  readonly #topics = new Map<string, Promise<unknown>>();
+  #counter = 0;
+  #closed = false;
+  #lastError: unknown;
+
+  constructor(options: RedisChannelLayerOptions = {}) {
+    this.#options = resolveChannelLayerOptions(options);
+    this.#prefix = options.prefix ?? "asgi:";
+    this.#unavailableTimeout = options.unavailableTimeout ?? 1000;
+    const redis = options.redis ?? "redis://127.0.0.1:6379";
+    const base: RedisOptions = typeof redis === "string" ? {} : redis;
+    const url = typeof redis === "string" ? redis : "";
+    const name = options.connectionName ?? "switchboard";
+    // Commands fail fast while disconnected instead of piling up in an unbounded offline queue.
+    this.#client = new Redis(url, {
+      ...base,
+      connectionName: `${name}:cmd`,
+      enableOfflineQueue: false,
+      autoResendUnfulfilledCommands: false,
+      enableAutoPipelining: true,
+    });
+    // Subscriptions are few (one per topic) and must survive reconnects, so they may queue.
+    this.#subscriber = new Redis(url, {
+      ...base,
+      connectionName: `${name}:sub`,
+      maxRetriesPerRequest: null,
+    });
+    for (const client of [this.#client, this.#subscriber]) {
+      client.on("error", (error: unknown) => (this.#lastError = error));
+    }
+    this.#subscriber.on("message", (topic: string, payload: string) => {
+      for (const channel of payload.split("\n")) this.#wake(channel);
+    });
+    // Wake-ups published while a connection was down are lost: after a reconnect, every waiting
+    // receiver pops once. Re-subscribing first makes sure no later wake-up is missed.
+    let subscriberReady = false;
+    this.#subscriber.on("ready", () => {
+      if (!subscriberReady) return void (subscriberReady = true);
+      void this.#resubscribe();
+    });
+    let clientReady = false;
+    this.#client.on("ready", () => {
+      if (!clientReady) return void (clientReady = true);
+      this.#wakeAll();
+    });
+  }
+
+  async send(channel: string, message: ChannelMessage): Promise<void> {
+    assertChannelName(channel);
+    const json = encodeMessage(message, this.#options.maxMessageSize);
+    const capacity = this.#options.capacityFor(channel);
+    const queued = await this.#run(
+      SEND,
+      [this.#channelKey(channel)],
+      [json, this.#options.expiryMs, capacity, this.#prefix, channel],
+    );
+    if (queued === 0) {
+      throw new ChannelFull(
+        `Channel "${channel}" holds ${capacity} unread messages, its capacity: its consumer is not keeping up. Raise capacity or channelCapacity for it, or send less.`,
+      );
+    }
+  }
+
+  receive(channel: string, signal?: AbortSignal): Promise<ChannelMessage> {
+    assertChannelName(channel);
+    if (this.#closed) return Promise.reject(this.#closedError());
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    let receiver = this.#receivers.get(channel);
+    if (!receiver) {
+      receiver = { waiters: [], pumping: false, again: false };
+      this.#receivers.set(channel, receiver);
+    }
+    const current = receiver;
+    const promise = new Promise<ChannelMessage>((resolve, reject) => {
+      const onAbort = () => {
+        const index = current.waiters.indexOf(waiter);
+        if (index !== -1) current.waiters.splice(index, 1);
+        this.#forgetIfIdle(channel, current);
+        reject(signal?.reason);
+      };
+      const waiter: Waiter = {
+        resolve(message) {
+          signal?.removeEventListener("abort", onAbort);
+          resolve(message);
+        },
+        reject(reason) {
+          signal?.removeEventListener("abort", onAbort);
+          reject(reason);
+        },
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+      current.waiters.push(waiter);
+    });
+    void this.#subscribe(topicOf(channel)).then(() => this.#pump(channel, current));
+    return promise;
+  }
+
+  async newChannel(prefix = "specific."): Promise<string> {
+    const name = `${prefix}${this.#id}!${(++this.#counter).toString(36)}`;
+    assertChannelName(name);
+    // Subscribing now means the process's topic is live before anyone can send to the channel.
+    await this.#subscribe(topicOf(name));
+    return name;
+  }
+
+  async groupAdd(group: string, channel: string): Promise<void> {
+    assertGroupName(group);
+    assertChannelName(channel);
+    await this.#run(GROUP_ADD, this.#groupKeys(group), [
+      channel,
+      this.#options.groupExpiryMs,
+      this.#options.capacityFor(channel),
+    ]);
+  }
+
+  async groupDiscard(group: string, channel: string): Promise<void> {
+    assertGroupName(group);
+    assertChannelName(channel);
+    const [members, capacities] = this.#groupKeys(group);
+    await this.#call(() =>
+      this.#client.multi().zrem(members, channel).hdel(capacities, channel).exec(),
+    );
+  }
+
+  async groupSend(group: string, message: ChannelMessage): Promise<void> {
+    assertGroupName(group);
+    const json = encodeMessage(message, this.#options.maxMessageSize);
+    await this.#run(GROUP_SEND, this.#groupKeys(group), [
+      json,
+      this.#options.expiryMs,
+      this.#prefix,
+      this.#options.capacity,
+    ]);
+  }
+
+  async flush(): Promise<void> {
+    await this.#call(async () => {
+      let cursor = "0";
+      do {
+        const [next, keys] = await this.#client.scan(
+          cursor,
+          "MATCH",
+          `${this.#prefix}*`,
+          "COUNT",
+          1000,
+        );
+        if (keys.length > 0) await this.#client.unlink(...keys);
+        cursor = next;
+      } while (cursor !== "0");
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    const error = this.#closedError();
+    for (const receiver of this.#receivers.values()) {
+      for (const waiter of receiver.waiters.splice(0)) waiter.reject(error);
+    }
+    this.#receivers.clear();
+    this.#client.disconnect();
+    this.#subscriber.disconnect();
+  }
+
+  #channelKey(channel: string): string {
+    return `${this.#prefix}ch:${channel}`;
+  }
+
+  #groupKeys(group: string): [members: string, capacities: string] {
+    return [`${this.#prefix}group:${group}`, `${this.#prefix}groupcap:${group}`];
+  }
+
+  #subscribe(topic: string): Promise<unknown> {
+    let subscribed = this.#topics.get(topic);
+    if (!subscribed) {
+      subscribed = this.#subscriber.subscribe(`${this.#prefix}wake:${topic}`);
+      this.#topics.set(topic, subscribed);
+    }
+    return subscribed;
+  }
+
+  async #resubscribe(): Promise<void> {
+    const topics = [...this.#topics.keys()].map((topic) => `${this.#prefix}wake:${topic}`);
+    try {
+      if (topics.length > 0) await this.#subscriber.subscribe(...topics);
+    } catch (error) {
+      this.#lastError = error;
+      return;
+    }
+    this.#wakeAll();
+  }
+
+  #wake(channel: string): void {
+    const receiver = this.#receivers.get(channel);
+    if (receiver) void this.#pump(channel, receiver);
+  }
+
+  #wakeAll(): void {
+    for (const [channel, receiver] of this.#receivers) void this.#pump(channel, receiver);
+  }
+
+  /**
+   * Pops for the channel's waiting receivers, one pop in flight per channel so no message is
+   * popped without a receiver. Stops on an empty channel (a wake-up restarts it) or on a Redis
+   * error (the reconnect restarts it).
+   */
+  async #pump(channel: string, receiver: Receiver): Promise<void> {
+    if (receiver.pumping) {
+      receiver.again = true;
+      return;
+    }
+    receiver.pumping = true;
+    const key = this.#channelKey(channel);
+    try {
+      while (receiver.waiters.length > 0 && !this.#closed) {
+        receiver.again = false;
+        const entry = (await this.#run(POP, [key], [])) as string | null;
+        if (entry === null) {
+          if (receiver.again) continue;
+          break;
+        }
+        const waiter = receiver.waiters.shift();
+        if (waiter)
+          waiter.resolve(JSON.parse(entry.slice(entry.indexOf(":") + 1)) as ChannelMessage);
+        else await this.#run(REQUEUE, [key], [entry]);
+      }
+    } catch (error) {
+      this.#lastError = error;
+    } finally {
+      receiver.pumping = false;
+      this.#forgetIfIdle(channel, receiver);
+    }
+  }
+
+  #forgetIfIdle(channel: string, receiver: Receiver): void {
+    if (
+      receiver.waiters.length === 0 &&
+      !receiver.pumping &&
+      this.#receivers.get(channel) === receiver
+    ) {
+      this.#receivers.delete(channel);
+    }
+  }
+
+  #run(script: Parameters<typeof runScript>[1], keys: string[], args: Array<string | number>) {
+    return this.#call(() => runScript(this.#client, script, keys, args));
+  }
+
+  /** Runs a command once Redis is reachable, waiting at most `unavailableTimeout`. */
+  async #call<T>(command: () => Promise<T>): Promise<T> {
+    if (this.#closed) throw this.#closedError();
+    if (this.#client.status !== "ready") await this.#waitReady();
+    try {
+      return await command();
+    } catch (error) {
+      throw new BackendUnavailable(
+        `Redis channel layer command failed: ${error instanceof Error ? error.message : String(error)}. Check that Redis is reachable.`,
+        { cause: error },
+      );
+    }
+  }
+
+  #waitReady(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const onReady = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.#client.off("ready", onReady);
+        reject(
+          new BackendUnavailable(
+            `Redis is unreachable (connection ${this.#client.status} for ${this.#unavailableTimeout} ms): check REDIS_URL and that Redis runs; the layer reconnects by itself.`,
+            { cause: this.#lastError },
+          ),
+        );
+      }, this.#unavailableTimeout);
+      this.#client.once("ready", onReady);
+    });
+  }
+
+  #closedError(): BackendUnavailable {
+    return new BackendUnavailable(
+      "This RedisChannelLayer was closed: create a new layer and install it with setChannelLayer.",
+    );
+  }
+}
+
+/** Wake-up topic of a channel: per process for process-local names, else the name itself. */
+function topicOf(channel: string): string {
+  const bang = channel.indexOf("!");
+  return bang === -1 ? channel : channel.slice(0, bang + 1);
+}

@@ -1,0 +1,131 @@
+/**
+ * Lua run inside Redis by `RedisChannelLayer`, so each operation is one atomic round trip. Queued
+ * entries are `"<expiresAtMs>:<json>"` in a list per channel; times come from Redis' clock, so
+ * processes with skewed clocks agree on expiry.
+ */
+import { createHash } from "node:crypto";
+import type { Redis } from "ioredis";
+
+/** A script and its SHA1, computed once per process. */
+export interface LuaScript {
+  lua: string;
+  sha: string;
+}
+
+function script(lua: string): LuaScript {
+  return { lua, sha: createHash("sha1").update(lua).digest("hex") };
+}
+
+/** Helpers every script shares: Redis time, expiry-aware trimming and pushing, wake-up topics. */
+const PRELUDE = `
+local function now_ms()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+local function expires_at(entry)
+  return tonumber(string.sub(entry, 1, string.find(entry, ':', 1, true) - 1))
+end
+local function drop_expired(key, now)
+  while true do
+    local head = redis.call('LINDEX', key, 0)
+    if not head or expires_at(head) > now then return end
+    redis.call('LPOP', key)
+  end
+end
+local function push(key, json, now, expiry, capacity)
+  drop_expired(key, now)
+  if redis.call('LLEN', key) >= capacity then return false end
+  redis.call('RPUSH', key, string.format('%d', now + expiry) .. ':' .. json)
+  redis.call('PEXPIRE', key, expiry)
+  return true
+end
+local function topic_of(channel)
+  local bang = string.find(channel, '!', 1, true)
+  if bang then return string.sub(channel, 1, bang) end
+  return channel
+end
+`;
+
+/** KEYS: list. ARGV: json, expiryMs, capacity, key prefix, channel. Returns 1, or 0 when full. */
+export const SEND = script(`${PRELUDE}
+local now = now_ms()
+if not push(KEYS[1], ARGV[1], now, tonumber(ARGV[2]), tonumber(ARGV[3])) then return 0 end
+redis.call('PUBLISH', ARGV[4] .. 'wake:' .. topic_of(ARGV[5]), ARGV[5])
+return 1
+`);
+
+/** KEYS: list. Returns the oldest unexpired entry, or nil. */
+export const POP = script(`${PRELUDE}
+local now = now_ms()
+while true do
+  local entry = redis.call('LPOP', KEYS[1])
+  if not entry or expires_at(entry) > now then return entry end
+end
+`);
+
+/** KEYS: list. ARGV: entry. Puts back an entry whose receiver went away, unless it expired. */
+export const REQUEUE = script(`${PRELUDE}
+local ttl = expires_at(ARGV[1]) - now_ms()
+if ttl <= 0 then return 0 end
+redis.call('LPUSH', KEYS[1], ARGV[1])
+if redis.call('PTTL', KEYS[1]) < ttl then redis.call('PEXPIRE', KEYS[1], ttl) end
+return 1
+`);
+
+/** KEYS: members zset, capacities hash. ARGV: channel, groupExpiryMs, capacity. */
+export const GROUP_ADD = script(`${PRELUDE}
+local expiry = tonumber(ARGV[2])
+redis.call('ZADD', KEYS[1], now_ms() + expiry, ARGV[1])
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
+redis.call('PEXPIRE', KEYS[1], expiry)
+redis.call('PEXPIRE', KEYS[2], expiry)
+`);
+
+/**
+ * KEYS: members zset, capacities hash. ARGV: json, expiryMs, key prefix, default capacity.
+ * Trims lapsed members, pushes to every live member with room, then publishes one wake-up per
+ * topic (per process for process-local channels) listing its channels. Member channel keys are
+ * derived inside the script, so this layer needs a single Redis, not a cluster.
+ */
+export const GROUP_SEND = script(`${PRELUDE}
+local now = now_ms()
+local expiry = tonumber(ARGV[2])
+local prefix = ARGV[3]
+local lapsed = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now)
+for _, channel in ipairs(lapsed) do redis.call('HDEL', KEYS[2], channel) end
+if #lapsed > 0 then redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now) end
+local members = redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. now, '+inf')
+local wakes, topics = {}, {}
+for _, channel in ipairs(members) do
+  local capacity = tonumber(redis.call('HGET', KEYS[2], channel)) or tonumber(ARGV[4])
+  if push(prefix .. 'ch:' .. channel, ARGV[1], now, expiry, capacity) then
+    local topic = topic_of(channel)
+    local list = wakes[topic]
+    if not list then
+      list = {}
+      wakes[topic] = list
+      topics[#topics + 1] = topic
+    end
+    list[#list + 1] = channel
+  end
+end
+for _, topic in ipairs(topics) do
+  redis.call('PUBLISH', prefix .. 'wake:' .. topic, table.concat(wakes[topic], '\\n'))
+end
+return #members
+`);
+
+/** Runs `script` by SHA, loading it on `NOSCRIPT` (first use, or after Redis restarted empty). */
+export async function runScript(
+  client: Redis,
+  { lua, sha }: LuaScript,
+  keys: string[],
+  args: Array<string | number>,
+): Promise<unknown> {
+  try {
+    return await client.evalsha(sha, keys.length, ...keys, ...args);
+  } catch (error) {
+    if (!(error instanceof Error) || !error.message.startsWith("NOSCRIPT")) throw error;
+    return await client.eval(lua, keys.length, ...keys, ...args);
+  }
+}
