@@ -129,3 +129,8 @@ export class UsernameTaken extends SwitchboardError {
 export class InvalidChannelMessage extends SwitchboardError {
   override readonly code = "INVALID_CHANNEL_MESSAGE";
 }
+
+/** A consumer got a message whose `type` names no handler method, e.g. `chat.message` → `chatMessage`. */
+export class NoHandlerForMessage extends SwitchboardError {
+  override readonly code = "NO_HANDLER_FOR_MESSAGE";
+}
