@@ -48,9 +48,16 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async save(key: string, data: string, expiresAt: Date, mustCreate: boolean): Promise<boolean> {
-    // Redis refuses a TTL of zero; an already-past expiry keeps the key for one millisecond.
-    const ttl = Math.max(1, expiresAt.getTime() - Date.now());
     const name = this.#prefix + key;
+    const ttl = expiresAt.getTime() - Date.now();
+    // Redis refuses a TTL of zero or less. A session written already expired is gone at once:
+    // an update removes the key (and reports whether it was there), a create stores nothing.
+    if (ttl <= 0) {
+      const present = mustCreate
+        ? await this.#call(() => this.#client.exists(name))
+        : await this.#call(() => this.#client.del(name));
+      return mustCreate ? present === 0 : present === 1;
+    }
     const reply = await this.#call(() =>
       mustCreate
         ? this.#client.set(name, data, "PX", ttl, "NX")

@@ -25,7 +25,7 @@ export interface SessionStore {
   /**
    * Writes `data` under `key`, valid until `expiresAt`. With `mustCreate` the write happens only
    * if `key` is free (resolves `false` on a collision); without it, only if `key` exists
-   * (resolves `false` when it was deleted meanwhile).
+   * (resolves `false` when it was deleted meanwhile). An expired session counts as absent.
    */
   save(key: string, data: string, expiresAt: Date, mustCreate: boolean): Promise<boolean>;
   /** Removes `key`; removing a missing key is not an error. */

@@ -44,12 +44,15 @@ export class SqlSessionStore implements SessionStore {
     this.#table = table;
     this.#sql = {
       load: `SELECT session_data, expires_at FROM ${table} WHERE session_key = $1 AND expires_at > $2`,
-      // ON CONFLICT DO NOTHING (SQLite 3.24+, PostgreSQL 9.5+) reports a collision as 0 rows
-      // changed instead of an error, on both dialects.
+      // An upsert that only overwrites an expired row: a collision with a live session changes
+      // 0 rows instead of raising, on both dialects (SQLite 3.24+, PostgreSQL 9.5+).
       create:
         `INSERT INTO ${table} (session_key, session_data, expires_at) VALUES ($1, $2, $3) ` +
-        "ON CONFLICT (session_key) DO NOTHING",
-      update: `UPDATE ${table} SET session_data = $2, expires_at = $3 WHERE session_key = $1`,
+        "ON CONFLICT (session_key) DO UPDATE SET session_data = excluded.session_data, " +
+        `expires_at = excluded.expires_at WHERE ${table}.expires_at <= $4`,
+      update:
+        `UPDATE ${table} SET session_data = $2, expires_at = $3 ` +
+        "WHERE session_key = $1 AND expires_at > $4",
       delete: `DELETE FROM ${table} WHERE session_key = $1`,
       exists: `SELECT 1 AS found FROM ${table} WHERE session_key = $1 AND expires_at > $2`,
       clear: `DELETE FROM ${table} WHERE expires_at <= $1`,
@@ -74,7 +77,7 @@ export class SqlSessionStore implements SessionStore {
 
   async save(key: string, data: string, expiresAt: Date, mustCreate: boolean): Promise<boolean> {
     const sql = mustCreate ? this.#sql.create : this.#sql.update;
-    return (await this.#db.execute(sql, [key, data, expiresAt.getTime()])) === 1;
+    return (await this.#db.execute(sql, [key, data, expiresAt.getTime(), Date.now()])) === 1;
   }
 
   async delete(key: string): Promise<void> {

@@ -1,0 +1,264 @@
+// The SessionStore contract, run against every implementation, directly and through Session.
+// Filter with STORES=memory,sqlite,postgres,redis.
+import assert from "node:assert/strict";
+import { setTimeout as sleep } from "node:timers/promises";
+import { after, before, describe, test } from "node:test";
+import { Redis } from "ioredis";
+import { storeSelected, TEST_DATABASES } from "../../test/support/databases.js";
+import { REDIS_URL, serviceSkip, uniquePrefix } from "../../test/support/services.js";
+import { BackendUnavailable, SessionInterrupted } from "../errors.js";
+import { newSessionKey } from "../sessions/session-key.js";
+import { Session } from "../sessions/session.js";
+import { InMemorySessionStore } from "./in-memory-session-store.js";
+import { PostgresDatabase } from "./postgres-database.js";
+import { RedisSessionStore } from "./redis-session-store.js";
+import type { SessionStore } from "./session-store.js";
+import { SqlSessionStore } from "./sql-session-store.js";
+import { SqliteDatabase } from "./sqlite-database.js";
+
+interface Fixture {
+  store: SessionStore;
+  /** Removes everything the fixture made and closes its connections. */
+  dispose(): Promise<void>;
+}
+
+interface StoreKind {
+  skip(): Promise<string | false>;
+  open(): Promise<Fixture>;
+  /** A store whose backend is down; absent for the in-process store. */
+  broken?(): Promise<Fixture>;
+  /** Expires entries by itself, so clearExpired() has nothing to remove. */
+  expiresNatively?: boolean;
+}
+
+async function sqlStore(kind: "sqlite" | "postgres"): Promise<Fixture> {
+  const { db, dispose } = await TEST_DATABASES[kind].open("sessions");
+  const store = new SqlSessionStore(db);
+  await store.migrate();
+  await store.migrate(); // idempotent
+  return { store, dispose };
+}
+
+const KINDS: Record<string, StoreKind> = {
+  memory: {
+    skip: async () => false,
+    open: async () => ({ store: new InMemorySessionStore(), dispose: async () => {} }),
+  },
+  sqlite: {
+    skip: () => TEST_DATABASES.sqlite.skip(),
+    open: () => sqlStore("sqlite"),
+    async broken() {
+      const db = new SqliteDatabase(":memory:");
+      await db.close();
+      return { store: new SqlSessionStore(db), dispose: async () => {} };
+    },
+  },
+  postgres: {
+    skip: () => TEST_DATABASES.postgres.skip(),
+    open: () => sqlStore("postgres"),
+    async broken() {
+      const db = new PostgresDatabase({ connectionString: "postgres://postgres@127.0.0.1:1/none" });
+      return { store: new SqlSessionStore(db), dispose: () => db.close() };
+    },
+  },
+  redis: {
+    skip: () => serviceSkip("redis"),
+    expiresNatively: true,
+    async open() {
+      const client = new Redis(REDIS_URL);
+      const prefix = uniquePrefix("sessions");
+      return {
+        store: new RedisSessionStore({ client, prefix }),
+        async dispose() {
+          const keys = await client.keys(`${prefix}*`);
+          if (keys.length > 0) await client.del(...keys);
+          await client.quit();
+        },
+      };
+    },
+    async broken() {
+      const client = new Redis({
+        port: 1,
+        lazyConnect: true,
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => null,
+      });
+      return { store: new RedisSessionStore({ client }), dispose: async () => client.disconnect() };
+    },
+  },
+};
+
+const inOneMinute = () => new Date(Date.now() + 60_000);
+const aSecondAgo = () => new Date(Date.now() - 1000);
+
+for (const [name, kind] of Object.entries(KINDS)) {
+  if (!storeSelected(name)) continue;
+  describe(`SessionStore contract: ${name}`, { skip: await kind.skip() }, () => {
+    let fixture: Fixture;
+    let store: SessionStore;
+    before(async () => {
+      fixture = await kind.open();
+      store = fixture.store;
+    });
+    after(() => fixture.dispose());
+
+    test("creates a session and loads its data and expiry back", async () => {
+      const key = await newSessionKey();
+      const expiresAt = inOneMinute();
+      assert.equal(await store.save(key, '{"a":1}', expiresAt, true), true);
+      const record = await store.load(key);
+      assert.equal(record?.data, '{"a":1}');
+      assert.ok(Math.abs((record?.expiresAt.getTime() ?? 0) - expiresAt.getTime()) < 1000);
+      assert.equal(await store.exists(key), true);
+    });
+
+    test("refuses mustCreate on a taken key and keeps the first data", async () => {
+      const key = await newSessionKey();
+      await store.save(key, '"first"', inOneMinute(), true);
+      assert.equal(await store.save(key, '"second"', inOneMinute(), true), false);
+      assert.equal((await store.load(key))?.data, '"first"');
+    });
+
+    test("refuses an update of a missing key without creating it", async () => {
+      const key = await newSessionKey();
+      assert.equal(await store.save(key, "{}", inOneMinute(), false), false);
+      assert.equal(await store.load(key), null);
+      assert.equal(await store.exists(key), false);
+    });
+
+    test("updates an existing key's data and expiry", async () => {
+      const key = await newSessionKey();
+      await store.save(key, '"old"', inOneMinute(), true);
+      const later = new Date(Date.now() + 3_600_000);
+      assert.equal(await store.save(key, '"new"', later, false), true);
+      const record = await store.load(key);
+      assert.equal(record?.data, '"new"');
+      assert.ok(Math.abs((record?.expiresAt.getTime() ?? 0) - later.getTime()) < 1000);
+    });
+
+    test("deletes a key, and deleting a missing key is not an error", async () => {
+      const key = await newSessionKey();
+      await store.save(key, "{}", inOneMinute(), true);
+      await store.delete(key);
+      assert.equal(await store.load(key), null);
+      assert.equal(await store.exists(key), false);
+      await store.delete(key);
+    });
+
+    test("never returns a session saved already expired", async () => {
+      const created = await newSessionKey();
+      await store.save(created, "{}", aSecondAgo(), true);
+      assert.equal(await store.load(created), null);
+      assert.equal(await store.exists(created), false);
+      const updated = await newSessionKey();
+      await store.save(updated, "{}", inOneMinute(), true);
+      await store.save(updated, "{}", aSecondAgo(), false);
+      assert.equal(await store.load(updated), null);
+    });
+
+    test("stops returning a session once its short expiry passes", async () => {
+      const key = await newSessionKey();
+      const expiresAt = new Date(Date.now() + 50);
+      await store.save(key, "{}", expiresAt, true);
+      while (Date.now() <= expiresAt.getTime() + 5) await sleep(20);
+      assert.equal(await store.load(key), null);
+      assert.equal(await store.exists(key), false);
+      // An expired key counts as absent: not updatable, free for a new session.
+      assert.equal(await store.save(key, "{}", inOneMinute(), false), false);
+      assert.equal(await store.save(key, "{}", inOneMinute(), true), true);
+    });
+
+    test("clearExpired removes expired sessions and keeps live ones", async () => {
+      await store.clearExpired();
+      const live = await newSessionKey();
+      await store.save(live, '"live"', inOneMinute(), true);
+      for (let i = 0; i < 2; i++) await store.save(await newSessionKey(), "{}", aSecondAgo(), true);
+      assert.equal(await store.clearExpired(), kind.expiresNatively ? 0 : 2);
+      assert.equal(await store.clearExpired(), 0);
+      assert.equal((await store.load(live))?.data, '"live"');
+    });
+
+    test("round-trips unicode and nested data through Session", async () => {
+      const value = {
+        text: 'naïve café ✓ 日本語 🎉 \u0000 "quotes" \\ \'; DROP TABLE',
+        nested: { list: [1, 2.5, -3, true, null, { deep: ["x"] }], empty: {} },
+        big: Number.MAX_SAFE_INTEGER,
+      };
+      const writer = new Session(store);
+      await writer.set("value", value);
+      await writer.set("__proto__", "not a prototype");
+      await writer.save();
+      const reader = new Session(store, writer.sessionKey);
+      assert.deepEqual(await reader.get("value"), value);
+      assert.equal(await reader.get("__proto__"), "not a prototype");
+      assert.deepEqual((await reader.keys()).sort(), ["__proto__", "value"]);
+    });
+
+    test("cycleKey keeps the data under a new key and deletes the old one", async () => {
+      const session = new Session(store);
+      await session.set("user", 7);
+      await session.save();
+      const oldKey = session.sessionKey ?? "";
+      await session.cycleKey();
+      const newKey = session.sessionKey ?? "";
+      assert.notEqual(newKey, oldKey);
+      assert.equal(await store.exists(oldKey), false);
+      assert.equal(await new Session(store, newKey).get("user"), 7);
+    });
+
+    test("flush deletes the stored session and drops the key", async () => {
+      const session = new Session(store);
+      await session.set("user", 7);
+      await session.save();
+      const key = session.sessionKey ?? "";
+      await session.flush();
+      assert.equal(session.sessionKey, null);
+      assert.equal(await store.exists(key), false);
+    });
+
+    test("saving a session deleted meanwhile rejects with SessionInterrupted", async () => {
+      const first = new Session(store);
+      await first.set("n", 1);
+      await first.save();
+      const mine = new Session(store, first.sessionKey);
+      await mine.set("n", 2);
+      await new Session(store, first.sessionKey).flush();
+      await assert.rejects(mine.save(), SessionInterrupted);
+      assert.equal(await store.exists(first.sessionKey ?? ""), false);
+    });
+
+    test("an unknown key loads empty and saves under a new key, never the client's", async () => {
+      const planted = await newSessionKey();
+      const session = new Session(store, planted);
+      assert.equal(await session.get("user"), undefined);
+      await session.set("user", 1);
+      await session.save();
+      assert.notEqual(session.sessionKey, planted);
+      assert.equal(await store.exists(planted), false);
+    });
+
+    if (kind.broken) {
+      const openBroken = kind.broken;
+      test("a backend that is down rejects with BackendUnavailable, never an empty session", async () => {
+        const broken = await openBroken();
+        try {
+          const key = await newSessionKey();
+          const session = new Session(broken.store, key);
+          await assert.rejects(session.get("user"), BackendUnavailable);
+          assert.equal(session.isLoaded, false);
+          assert.equal(session.sessionKey, key);
+          await assert.rejects(session.set("user", 1), BackendUnavailable);
+          await assert.rejects(session.save(), BackendUnavailable);
+          await assert.rejects(
+            broken.store.save(key, "{}", inOneMinute(), true),
+            BackendUnavailable,
+          );
+          await assert.rejects(broken.store.delete(key), BackendUnavailable);
+        } finally {
+          await broken.dispose();
+        }
+      });
+    }
+  });
+}
