@@ -1,0 +1,266 @@
+/**
+ * The ChannelLayer contract: what every implementation must do, as Channels' layer tests define
+ * it. `channel-layer.test.ts` runs it against each layer; a new layer adds one entry there.
+ */
+import assert from "node:assert/strict";
+import { setTimeout as sleep } from "node:timers/promises";
+import { describe, test, type TestContext } from "node:test";
+import {
+  ChannelFull,
+  InvalidChannelMessage,
+  InvalidChannelName,
+  MessageTooLarge,
+} from "../errors.js";
+import type { ChannelMessage } from "../types/asgi.js";
+import type { ChannelLayer } from "./channel-layer.js";
+import type { ChannelLayerOptions } from "./channel-layer-options.js";
+
+/** Makes a fresh, empty layer; the suite closes it (and flushes what it made) after each test. */
+export type OpenLayer = (options?: ChannelLayerOptions) => Promise<ChannelLayer>;
+
+/** Resolves to whatever `receive` yields, or `"nothing"` when nothing came within `ms`. */
+async function receiveOrNothing(layer: ChannelLayer, channel: string, ms = 100) {
+  // Not AbortSignal.timeout: its timer does not keep the event loop, hence the test, alive.
+  const controller = new AbortController();
+  const nothing = new Error("nothing");
+  const timer = setTimeout(() => controller.abort(nothing), ms);
+  try {
+    return await layer.receive(channel, controller.signal);
+  } catch (error) {
+    if (error === nothing) return "nothing";
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Registers the contract tests for one layer under `describe(\`ChannelLayer contract: ${name}\`)`.
+ *
+ * @example
+ * ```ts
+ * channelLayerContract("memory", async (options) => new InMemoryChannelLayer(options));
+ * ```
+ */
+export function channelLayerContract(
+  name: string,
+  openLayer: OpenLayer,
+  skip: string | false = false,
+): void {
+  async function open(t: TestContext, options?: ChannelLayerOptions): Promise<ChannelLayer> {
+    const layer = await openLayer(options);
+    t.after(async () => {
+      await layer.flush();
+      await layer.close();
+    });
+    return layer;
+  }
+
+  describe(`ChannelLayer contract: ${name}`, { skip }, () => {
+    test("receive returns a copy of what send queued", async (t) => {
+      const layer = await open(t);
+      const channel = await layer.newChannel();
+      const message = { type: "chat.message", text: "hi", nested: { n: 1 } };
+      await layer.send(channel, message);
+      message.nested.n = 2;
+      assert.deepEqual(await layer.receive(channel), {
+        type: "chat.message",
+        text: "hi",
+        nested: { n: 1 },
+      });
+    });
+
+    test("delivers one channel's messages in the order they were sent", async (t) => {
+      const layer = await open(t);
+      const channel = await layer.newChannel();
+      for (let n = 0; n < 5; n++) await layer.send(channel, { type: "n", n });
+      const received = [];
+      for (let n = 0; n < 5; n++) received.push((await layer.receive(channel)).n);
+      assert.deepEqual(received, [0, 1, 2, 3, 4]);
+    });
+
+    test("a waiting receive gets a message sent later", async (t) => {
+      const layer = await open(t);
+      const channel = await layer.newChannel();
+      const pending = layer.receive(channel);
+      await layer.send(channel, { type: "late" });
+      assert.deepEqual(await pending, { type: "late" });
+    });
+
+    test("competing receivers of a named channel each get a different message", async (t) => {
+      const layer = await open(t);
+      const first = layer.receive("worker.jobs");
+      const second = layer.receive("worker.jobs");
+      await layer.send("worker.jobs", { type: "job", n: 1 });
+      await layer.send("worker.jobs", { type: "job", n: 2 });
+      const ns = (await Promise.all([first, second])).map((message) => message.n);
+      assert.deepEqual(ns.sort(), [1, 2]);
+    });
+
+    test("newChannel returns distinct valid process-local names with the prefix", async (t) => {
+      const layer = await open(t);
+      const names = new Set<string>();
+      for (let i = 0; i < 50; i++) names.add(await layer.newChannel("chat."));
+      assert.equal(names.size, 50);
+      for (const channel of names) assert.match(channel, /^chat\.[a-zA-Z\d\-_.]*![\d\w\-_.]+$/);
+      assert.match(await layer.newChannel(), /^specific\./);
+    });
+
+    test("groupSend reaches every member and groupDiscard removes one", async (t) => {
+      const layer = await open(t);
+      const [a, b] = [await layer.newChannel(), await layer.newChannel()];
+      await layer.groupAdd("room.lobby", a);
+      await layer.groupAdd("room.lobby", b);
+      await layer.groupAdd("room.lobby", b);
+      await layer.groupSend("room.lobby", { type: "hello" });
+      assert.deepEqual(await layer.receive(a), { type: "hello" });
+      assert.deepEqual(await layer.receive(b), { type: "hello" });
+      await layer.groupDiscard("room.lobby", a);
+      await layer.groupSend("room.lobby", { type: "again" });
+      assert.deepEqual(await layer.receive(b), { type: "again" });
+      assert.equal(await receiveOrNothing(layer, a), "nothing");
+      assert.equal(await receiveOrNothing(layer, b), "nothing");
+    });
+
+    test("groupSend and groupDiscard on an unknown group do nothing", async (t) => {
+      const layer = await open(t);
+      await layer.groupSend("room.empty", { type: "x" });
+      await layer.groupDiscard("room.empty", await layer.newChannel());
+    });
+
+    test("send throws ChannelFull once a channel holds `capacity` unread messages", async (t) => {
+      const layer = await open(t, { capacity: 3 });
+      const channel = await layer.newChannel();
+      for (let n = 0; n < 3; n++) await layer.send(channel, { type: "n", n });
+      await assert.rejects(layer.send(channel, { type: "n", n: 3 }), ChannelFull);
+      assert.equal((await layer.receive(channel)).n, 0);
+      await layer.send(channel, { type: "n", n: 4 });
+    });
+
+    test("channelCapacity overrides capacity by glob and by RegExp, first match wins", async (t) => {
+      const layer = await open(t, {
+        capacity: 5,
+        channelCapacity: [
+          ["thumb*", 1],
+          [/^http\.(response|request)$/, 2],
+          ["*", 3],
+        ],
+      });
+      const fill = async (channel: string) => {
+        let sent = 0;
+        for (; sent < 10; sent++) {
+          try {
+            await layer.send(channel, { type: "x" });
+          } catch (error) {
+            assert.ok(error instanceof ChannelFull);
+            break;
+          }
+        }
+        return sent;
+      };
+      assert.equal(await fill("thumbnails"), 1);
+      assert.equal(await fill("http.request"), 2);
+      assert.equal(await fill("other"), 3);
+    });
+
+    test("groupSend skips full channels and still delivers to the others", async (t) => {
+      const layer = await open(t, { capacity: 1 });
+      const [full, free] = [await layer.newChannel(), await layer.newChannel()];
+      await layer.groupAdd("room.mixed", full);
+      await layer.groupAdd("room.mixed", free);
+      await layer.send(full, { type: "first" });
+      await layer.groupSend("room.mixed", { type: "group" });
+      assert.deepEqual(await layer.receive(full), { type: "first" });
+      assert.deepEqual(await layer.receive(free), { type: "group" });
+      assert.equal(await receiveOrNothing(layer, full), "nothing");
+    });
+
+    test("drops messages unread after `expiry` and frees their capacity", async (t) => {
+      const layer = await open(t, { expiry: 0.05, capacity: 1 });
+      const channel = await layer.newChannel();
+      await layer.send(channel, { type: "old" });
+      await sleep(120);
+      await layer.send(channel, { type: "new" });
+      assert.deepEqual(await layer.receive(channel), { type: "new" });
+    });
+
+    test("a group member not renewed within `groupExpiry` receives nothing", async (t) => {
+      const layer = await open(t, { groupExpiry: 0.05 });
+      const [lapsed, renewed] = [await layer.newChannel(), await layer.newChannel()];
+      await layer.groupAdd("room.expiring", lapsed);
+      await layer.groupAdd("room.expiring", renewed);
+      await sleep(30);
+      await layer.groupAdd("room.expiring", renewed);
+      await sleep(40);
+      await layer.groupSend("room.expiring", { type: "late" });
+      assert.equal(await receiveOrNothing(layer, lapsed), "nothing");
+      assert.deepEqual(await layer.receive(renewed), { type: "late" });
+    });
+
+    test("flush drops queued messages and group memberships", async (t) => {
+      const layer = await open(t);
+      const channel = await layer.newChannel();
+      await layer.groupAdd("room.flushed", channel);
+      await layer.send(channel, { type: "queued" });
+      await layer.flush();
+      await layer.groupSend("room.flushed", { type: "after" });
+      assert.equal(await receiveOrNothing(layer, channel), "nothing");
+    });
+
+    test("an aborted receive rejects with the signal's reason and loses no message", async (t) => {
+      const layer = await open(t);
+      const channel = await layer.newChannel();
+      const controller = new AbortController();
+      const aborted = layer.receive(channel, controller.signal);
+      const reason = new Error("consumer left");
+      controller.abort(reason);
+      await assert.rejects(aborted, (error) => error === reason);
+      await assert.rejects(layer.receive(channel, AbortSignal.abort(reason)), (e) => e === reason);
+      await layer.send(channel, { type: "kept" });
+      assert.deepEqual(await layer.receive(channel), { type: "kept" });
+    });
+
+    test("rejects invalid channel and group names with InvalidChannelName", async (t) => {
+      const layer = await open(t);
+      const message: ChannelMessage = { type: "x" };
+      for (const bad of ["", "has space", "a/b", "é", "x".repeat(100), 7 as unknown as string]) {
+        await assert.rejects(layer.send(bad, message), InvalidChannelName, String(bad));
+        await assert.rejects(async () => layer.receive(bad), InvalidChannelName);
+        await assert.rejects(layer.groupAdd("room.ok", bad), InvalidChannelName);
+      }
+      for (const bad of ["", "has!bang", "a b", "x".repeat(100)]) {
+        await assert.rejects(layer.groupAdd(bad, "ok"), InvalidChannelName);
+        await assert.rejects(layer.groupSend(bad, message), InvalidChannelName);
+        await assert.rejects(layer.groupDiscard(bad, "ok"), InvalidChannelName);
+      }
+      await layer.send("x".repeat(99), message);
+      await assert.rejects(layer.newChannel("bad prefix"), InvalidChannelName);
+    });
+
+    test("rejects messages that are not plain JSON objects with a string type", async (t) => {
+      const layer = await open(t);
+      const bad = [
+        { text: "no type" },
+        { type: 1 },
+        [{ type: "array" }],
+        new (class Event {
+          type = "instance";
+        })(),
+        { type: "bigint", n: 1n },
+        null,
+      ] as unknown as ChannelMessage[];
+      for (const message of bad) {
+        await assert.rejects(layer.send("ok", message), InvalidChannelMessage);
+        await assert.rejects(layer.groupSend("room.ok", message), InvalidChannelMessage);
+      }
+    });
+
+    test("rejects a message over maxMessageSize with MessageTooLarge", async (t) => {
+      const layer = await open(t, { maxMessageSize: 100 });
+      await layer.send("ok", { type: "x", text: "a".repeat(50) });
+      const large = { type: "x", text: "é".repeat(60) };
+      await assert.rejects(layer.send("ok", large), MessageTooLarge);
+      await assert.rejects(layer.groupSend("room.ok", large), MessageTooLarge);
+    });
+  });
+}
