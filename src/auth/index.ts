@@ -1,3 +1,21 @@
+/**
+ * Authentication: password hashing, backends, `authMiddleware` / `authMiddlewareStack`,
+ * `login` / `logout` / `getUser`, and signed tokens for non-browser clients.
+ * @module
+ */
+export type { AuthBackend, Credentials } from "./auth-backend.js";
+export type { AuthOptions } from "./auth-config.js";
+export { authMiddleware } from "./auth-middleware.js";
+export type { UserScope } from "./auth-middleware.js";
+export { createToken, verifyToken } from "./auth-token.js";
+export type { CreateTokenOptions, TokenClaims } from "./auth-token.js";
+export { authenticate } from "./authenticate.js";
+export { getUser } from "./get-user.js";
+export { login } from "./login.js";
+export type { LoginScope } from "./login.js";
+export { logout } from "./logout.js";
+export { ModelBackend } from "./model-backend.js";
+export type { ModelBackendOptions } from "./model-backend.js";
 export type { PasswordHasher } from "./password-hasher.js";
 export { Passwords } from "./passwords.js";
 export type { PasswordsOptions } from "./passwords.js";
@@ -5,3 +23,7 @@ export { Pbkdf2Sha256Hasher } from "./pbkdf2-sha256-hasher.js";
 export type { Pbkdf2Sha256Options } from "./pbkdf2-sha256-hasher.js";
 export { ScryptHasher } from "./scrypt-hasher.js";
 export type { ScryptOptions } from "./scrypt-hasher.js";
+export { sessionAuthHash } from "./session-auth-hash.js";
+export { BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY } from "./session-keys.js";
+export { tokenAuthMiddleware } from "./token-auth-middleware.js";
+export type { TokenAuthOptions } from "./token-auth-middleware.js";

@@ -1,3 +1,5 @@
+import type { User } from "./user.js";
+
 /**
  * The user of a connection nobody is logged in on. Use the shared {@link anonymousUser}
  * instance; compare with `user.isAuthenticated`, never with `instanceof`.
@@ -26,3 +28,14 @@ export class AnonymousUser {
  * ```
  */
 export const anonymousUser: AnonymousUser = Object.freeze(new AnonymousUser());
+
+/**
+ * Whoever is on a connection: a {@link User} or the anonymous user. Narrow with
+ * `isAuthenticated`.
+ *
+ * @example
+ * ```ts
+ * function greet(user: AnyUser) { return user.isAuthenticated ? `hi ${user.username}` : "hi"; }
+ * ```
+ */
+export type AnyUser = User | AnonymousUser;

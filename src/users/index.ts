@@ -1,4 +1,5 @@
 export { AnonymousUser, anonymousUser } from "./anonymous-user.js";
+export type { AnyUser } from "./anonymous-user.js";
 export { SqlUserStore } from "./sql-user-store.js";
 export { User } from "./user.js";
 export type { UserFields } from "./user.js";

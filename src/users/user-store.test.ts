@@ -1,73 +1,22 @@
 // The UserStore contract, run against every implementation. Filter with STORES=sqlite,postgres.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { DATABASE_URL, serviceSkip } from "../../test/support/services.js";
+import { storeSelected, TEST_DATABASES, type TestDatabase } from "../../test/support/databases.js";
 import { ImproperlyConfigured, UsernameTaken } from "../errors.js";
-import { PostgresDatabase } from "../stores/postgres-database.js";
-import type { SqlDatabase } from "../stores/sql-database.js";
-import { SqliteDatabase } from "../stores/sqlite-database.js";
 import { SqlUserStore } from "./sql-user-store.js";
 import type { UserStore } from "./user-store.js";
 
-interface Fixture {
-  users: UserStore;
-  /** Drops everything the fixture created. */
-  dispose(): Promise<void>;
-}
-
-const STORES: Record<
-  string,
-  { skip: () => Promise<string | false>; open: () => Promise<Fixture> }
-> = {
-  sqlite: {
-    skip: async () => false,
-    async open() {
-      const dir = mkdtempSync(join(tmpdir(), "sb-users-"));
-      const db = new SqliteDatabase(join(dir, "users.sqlite3"));
-      return {
-        users: new SqlUserStore(db),
-        async dispose() {
-          await db.close();
-          rmSync(dir, { recursive: true, force: true });
-        },
-      };
-    },
-  },
-  postgres: {
-    skip: () => serviceSkip("postgres"),
-    async open() {
-      const schema = `sbtest_users_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
-      const admin = new PostgresDatabase({ connectionString: DATABASE_URL, max: 1 });
-      await admin.execute(`CREATE SCHEMA ${schema}`);
-      const db: SqlDatabase = new PostgresDatabase({ connectionString: DATABASE_URL, schema });
-      return {
-        users: new SqlUserStore(db),
-        async dispose() {
-          await db.close();
-          await admin.execute(`DROP SCHEMA ${schema} CASCADE`);
-          await admin.close();
-        },
-      };
-    },
-  },
-};
-
-const selected = process.env.STORES?.split(",").map((name) => name.trim()) ?? Object.keys(STORES);
-
-for (const [name, store] of Object.entries(STORES)) {
-  if (!selected.includes(name)) continue;
-  describe(`UserStore contract: ${name}`, { skip: await store.skip() }, () => {
-    let fixture: Fixture;
+for (const [name, kind] of Object.entries(TEST_DATABASES)) {
+  if (!storeSelected(name)) continue;
+  describe(`UserStore contract: ${name}`, { skip: await kind.skip() }, () => {
+    let database: TestDatabase;
     let users: UserStore;
     before(async () => {
-      fixture = await store.open();
-      users = fixture.users;
+      database = await kind.open("users");
+      users = new SqlUserStore(database.db);
       await users.migrate();
     });
-    after(() => fixture.dispose());
+    after(() => database.dispose());
 
     it("migrates again without error or data loss", async () => {
       const kept = await users.create({ username: "kept", passwordHash: "!x" });

@@ -1,0 +1,74 @@
+import { ImproperlyConfigured } from "../errors.js";
+import type { AuthBackend } from "./auth-backend.js";
+import { checkSecretKey } from "./secret-key.js";
+
+/** Options shared by `authMiddleware` and `authMiddlewareStack`. */
+export interface AuthOptions {
+  /** Tried in order by `authenticate`; a session naming a backend not listed here is anonymous. */
+  backends: readonly AuthBackend[];
+  /** Keys the session auth hash. At least 32 characters; keep it out of the source. */
+  secretKey: string;
+}
+
+/** Options as parsed once per middleware. */
+export interface AuthConfig {
+  readonly backends: ReadonlyMap<string, AuthBackend>;
+  readonly secretKey: string;
+}
+
+/**
+ * Where `authMiddleware` leaves its configuration on the scope for `login`, `logout` and
+ * `getUser`. A symbol, so it travels through the `{ ...scope }` copies routers make but never
+ * collides with a user's field.
+ */
+export const AUTH_CONFIG: unique symbol = Symbol("switchboard.auth.config");
+
+/** A scope that went through `authMiddleware`. */
+export interface ConfiguredScope {
+  [AUTH_CONFIG]?: AuthConfig;
+}
+
+/**
+ * Validates auth options once: the secret, and backend names that must be unique.
+ *
+ * @example
+ * ```ts
+ * const config = resolveAuthConfig({ backends: [new ModelBackend({ users })], secretKey });
+ * ```
+ */
+export function resolveAuthConfig(options: AuthOptions): AuthConfig {
+  const secretKey = checkSecretKey(options?.secretKey, "authMiddleware's secretKey");
+  if (!Array.isArray(options.backends) || options.backends.length === 0) {
+    throw new ImproperlyConfigured(
+      "authMiddleware needs at least one backend in `backends`, e.g. [new ModelBackend({ users })].",
+    );
+  }
+  const backends = new Map<string, AuthBackend>();
+  for (const backend of options.backends) {
+    if (backends.has(backend.name)) {
+      throw new ImproperlyConfigured(
+        `Two auth backends are named "${backend.name}": names are stored in sessions, so give each a distinct \`name\`.`,
+      );
+    }
+    backends.set(backend.name, backend);
+  }
+  return { backends, secretKey };
+}
+
+/**
+ * The configuration `authMiddleware` left on `scope`; throws, naming `caller`, when there is none.
+ *
+ * @example
+ * ```ts
+ * const { secretKey } = authConfigOf(scope, "login()");
+ * ```
+ */
+export function authConfigOf(scope: ConfiguredScope, caller: string): AuthConfig {
+  const config = scope[AUTH_CONFIG];
+  if (config === undefined) {
+    throw new ImproperlyConfigured(
+      `${caller} needs a scope that went through authMiddleware: wrap the application in authMiddlewareStack(app, { backends, secretKey }).`,
+    );
+  }
+  return config;
+}

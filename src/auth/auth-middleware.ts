@@ -1,0 +1,37 @@
+import type { Application, HttpScope, WebsocketScope } from "../types/asgi.js";
+import type { AnyUser } from "../users/anonymous-user.js";
+import { AUTH_CONFIG, resolveAuthConfig, type AuthOptions } from "./auth-config.js";
+import { userFromSession } from "./get-user.js";
+import { sessionOf, type SessionScope } from "./session-keys.js";
+
+/** What {@link authMiddleware} adds to the scope. */
+export interface UserScope {
+  /** Resolved once per connection; `login` and `logout` replace it. */
+  user: AnyUser;
+}
+
+/**
+ * Channels' `AuthMiddleware`: puts the session's user on `scope.user` before the inner
+ * application runs, resolved once per connection (the anonymous user when nobody is logged in, or
+ * when the password changed since login: then the session is flushed). A `user` an outer
+ * middleware already set (e.g. `tokenAuthMiddleware`) is kept. Needs `scope.session`: use
+ * {@link authMiddlewareStack} unless you compose the session middleware yourself.
+ *
+ * @example
+ * ```ts
+ * const app = cookieMiddleware()(
+ *   sessionMiddleware({ store })(authMiddleware({ backends, secretKey })(router)),
+ * );
+ * ```
+ */
+export const authMiddleware = (options: AuthOptions) => {
+  const config = resolveAuthConfig(options);
+  return <S extends (HttpScope | WebsocketScope) & SessionScope>(
+    inner: Application<S & UserScope>,
+  ): Application<S> =>
+    async function auth(scope, receive, send) {
+      const given = (scope as Partial<UserScope>).user;
+      const user = given ?? (await userFromSession(sessionOf(scope, "authMiddleware"), config));
+      return inner(Object.assign({}, scope, { user, [AUTH_CONFIG]: config }), receive, send);
+    };
+};

@@ -1,0 +1,49 @@
+import type { Session } from "../sessions/session.js";
+import { anonymousUser, type AnyUser } from "../users/anonymous-user.js";
+import { authConfigOf, type AuthConfig, type ConfiguredScope } from "./auth-config.js";
+import { sessionAuthHashMatches } from "./session-auth-hash.js";
+import {
+  BACKEND_SESSION_KEY,
+  HASH_SESSION_KEY,
+  SESSION_KEY,
+  sessionOf,
+  type SessionScope,
+} from "./session-keys.js";
+
+/**
+ * The user a session names, or the anonymous user: when nobody logged in, the backend is no
+ * longer configured, the user is gone or inactive, or the password changed since login (then the
+ * session is flushed too, as Django does).
+ *
+ * @example
+ * ```ts
+ * const user = await userFromSession(scope.session, config);
+ * ```
+ */
+export async function userFromSession(session: Session, config: AuthConfig): Promise<AnyUser> {
+  const id = await session.get(SESSION_KEY);
+  const backendName = await session.get(BACKEND_SESSION_KEY);
+  if (typeof id !== "string" || typeof backendName !== "string") return anonymousUser;
+  const backend = config.backends.get(backendName);
+  if (backend === undefined) return anonymousUser;
+  const user = await backend.getUser(id);
+  if (user === null) return anonymousUser;
+  if (!sessionAuthHashMatches(await session.get(HASH_SESSION_KEY), user, config.secretKey)) {
+    await session.flush();
+    return anonymousUser;
+  }
+  return user.withBackend(backendName);
+}
+
+/**
+ * Channels' `get_user(scope)`: reads the user from the scope's session again, e.g. after another
+ * connection changed it. `scope.user` already holds what `authMiddleware` resolved.
+ *
+ * @example
+ * ```ts
+ * const user = await getUser(this.scope);
+ * ```
+ */
+export function getUser(scope: Partial<SessionScope> & ConfiguredScope): Promise<AnyUser> {
+  return userFromSession(sessionOf(scope, "getUser()"), authConfigOf(scope, "getUser()"));
+}

@@ -1,0 +1,77 @@
+import { ImproperlyConfigured } from "../errors.js";
+import type { AnyUser } from "../users/anonymous-user.js";
+import { User } from "../users/user.js";
+import { authConfigOf, type AuthConfig, type ConfiguredScope } from "./auth-config.js";
+import type { AuthBackend } from "./auth-backend.js";
+import { sessionAuthHash, sessionAuthHashMatches } from "./session-auth-hash.js";
+import {
+  BACKEND_SESSION_KEY,
+  HASH_SESSION_KEY,
+  SESSION_KEY,
+  sessionOf,
+  type SessionScope,
+} from "./session-keys.js";
+
+/** A scope `login` and `logout` can work on: it has a session, and gets a `user`. */
+export type LoginScope = Partial<SessionScope> & ConfiguredScope & { user?: AnyUser };
+
+function backendFor(config: AuthConfig, user: User, name: string | undefined): AuthBackend {
+  const chosen =
+    name ??
+    user.backend ??
+    (config.backends.size === 1 ? [...config.backends.keys()][0] : undefined);
+  if (chosen === undefined) {
+    throw new ImproperlyConfigured(
+      'login() cannot tell which backend authenticated this user: pass a user from authenticate(), or name the backend: login(scope, user, "model").',
+    );
+  }
+  const backend = config.backends.get(chosen);
+  if (backend === undefined) {
+    throw new ImproperlyConfigured(
+      `login() was given backend "${chosen}", which authMiddleware is not configured with (${[...config.backends.keys()].join(", ")}).`,
+    );
+  }
+  return backend;
+}
+
+/**
+ * Logs `user` in on this connection's session, as Channels' `login`: a session that belonged to
+ * another user (or to this user before a password change) is flushed, otherwise its key is cycled
+ * so a key planted before login is worthless; then the user id, backend and session auth hash are
+ * stored, `scope.user` is set and the backend records the login (`lastLogin`).
+ *
+ * Nothing is persisted until `scope.session.save()`; over a WebSocket the browser keeps its old
+ * cookie until an HTTP response sets the new key.
+ *
+ * @example
+ * ```ts
+ * const user = await authenticate({ username, password }, backends);
+ * if (user) {
+ *   await login(this.scope, user);
+ *   await this.scope.session.save();
+ * }
+ * ```
+ */
+export async function login(scope: LoginScope, user: User, backend?: string): Promise<void> {
+  const session = sessionOf(scope, "login()");
+  const config = authConfigOf(scope, "login()");
+  if (!(user instanceof User)) {
+    throw new ImproperlyConfigured(
+      `login(scope, user) needs a User, e.g. from authenticate() or users.getById(); got ${user === null ? "null" : typeof user === "object" ? "an anonymous or foreign user" : typeof user}.`,
+    );
+  }
+  const chosen = backendFor(config, user, backend);
+  const hash = sessionAuthHash(user, config.secretKey);
+  const storedId = await session.get(SESSION_KEY);
+  const sameUser =
+    storedId === String(user.id) &&
+    sessionAuthHashMatches(await session.get(HASH_SESSION_KEY), user, config.secretKey);
+  if (storedId !== undefined && !sameUser) await session.flush();
+  else await session.cycleKey();
+  await session.set(SESSION_KEY, String(user.id));
+  await session.set(BACKEND_SESSION_KEY, chosen.name);
+  await session.set(HASH_SESSION_KEY, hash);
+  const when = new Date();
+  await chosen.recordLogin?.(user, when);
+  scope.user = user.with({ lastLogin: when }).withBackend(chosen.name);
+}
