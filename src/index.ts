@@ -10,3 +10,4 @@ export * from "./stores/index.js";
 export * from "./cookies/index.js";
 export * from "./sessions/index.js";
 export * from "./routing/index.js";
+export * from "./security/index.js";

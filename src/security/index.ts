@@ -4,3 +4,5 @@ export {
   sameOriginValidator,
 } from "./origin-validator.js";
 export type { OriginValidatorOptions } from "./origin-validator.js";
+export { csrfMiddleware } from "./csrf-middleware.js";
+export type { CsrfOptions, CsrfScope } from "./csrf-middleware.js";
