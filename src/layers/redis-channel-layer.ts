@@ -78,6 +78,7 @@ export class RedisChannelLayer implements ChannelLayer {
   #counter = 0;
   #closed = false;
   #lastError: unknown;
+  #ready: Promise<void> | null = null;
 
   constructor(options: RedisChannelLayerOptions = {}) {
     this.#options = resolveChannelLayerOptions(options);
@@ -336,23 +337,28 @@ export class RedisChannelLayer implements ChannelLayer {
     }
   }
 
+  /** One shared wait per outage, so a burst of commands adds one listener, not one each. */
   #waitReady(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const onReady = () => {
-        clearTimeout(timer);
+    this.#ready ??= new Promise<void>((resolve) =>
+      this.#client.once("ready", () => {
+        this.#ready = null;
         resolve();
-      };
-      const timer = setTimeout(() => {
-        this.#client.off("ready", onReady);
-        reject(
-          new BackendUnavailable(
-            `Redis is unreachable (connection ${this.#client.status} for ${this.#unavailableTimeout} ms): check REDIS_URL and that Redis runs; the layer reconnects by itself.`,
-            { cause: this.#lastError },
+      }),
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new BackendUnavailable(
+              `Redis is unreachable (connection ${this.#client.status} for ${this.#unavailableTimeout} ms): check REDIS_URL and that Redis runs; the layer reconnects by itself.`,
+              { cause: this.#lastError },
+            ),
           ),
-        );
-      }, this.#unavailableTimeout);
-      this.#client.once("ready", onReady);
+        this.#unavailableTimeout,
+      );
     });
+    return Promise.race([this.#ready, timeout]).finally(() => clearTimeout(timer));
   }
 
   #closedError(): BackendUnavailable {
