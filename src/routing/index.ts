@@ -1,3 +1,4 @@
+export { channelNameRouter } from "./channel-name-router.js";
 export { path } from "./path.js";
 export type { PathOptions } from "./path.js";
 export { protocolTypeRouter } from "./protocol-type-router.js";
