@@ -4,3 +4,5 @@
  */
 export { Session, DEFAULT_SESSION_MAX_AGE } from "./session.js";
 export type { JsonValue, SessionOptions } from "./session.js";
+export { sessionMiddleware } from "./session-middleware.js";
+export type { SessionMiddlewareOptions, SessionScope } from "./session-middleware.js";
