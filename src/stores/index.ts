@@ -7,7 +7,12 @@
 export type { SqlDatabase } from "./sql-database.js";
 export { SqliteDatabase } from "./sqlite-database.js";
 export type { SqliteDatabaseOptions } from "./sqlite-database.js";
-export { openDatabase, resolveDatabaseUrl, DEFAULT_DATABASE_URL } from "./open-database.js";
+export {
+  openDatabase,
+  resolveDatabaseUrl,
+  redactDatabaseUrl,
+  DEFAULT_DATABASE_URL,
+} from "./open-database.js";
 export type { SessionStore, SessionRecord } from "./session-store.js";
 export { InMemorySessionStore } from "./in-memory-session-store.js";
 export { SqlSessionStore } from "./sql-session-store.js";

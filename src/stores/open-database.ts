@@ -56,3 +56,24 @@ export function resolveDatabaseUrl(
   }
   return env.SWITCHBOARD_DB || DEFAULT_DATABASE_URL;
 }
+
+/**
+ * `url` fit for logs and messages: a PostgreSQL URL's password is replaced by `***`.
+ *
+ * @example
+ * ```ts
+ * redactDatabaseUrl("postgres://app:s3cret@db/app"); // "postgres://app:***@db/app"
+ * ```
+ */
+export function redactDatabaseUrl(url: string): string {
+  if (!/^postgres(ql)?:\/\//i.test(url)) return url;
+  try {
+    const parsed = new URL(url);
+    if (parsed.password === "") return url;
+    parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    // Unparseable: show the scheme only rather than risk printing a secret.
+    return url.slice(0, url.indexOf("://") + 3) + "…";
+  }
+}

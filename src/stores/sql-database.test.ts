@@ -4,7 +4,12 @@ import { after, before, describe, test } from "node:test";
 import { storeSelected, TEST_DATABASES } from "../../test/support/databases.js";
 import type { TestDatabase } from "../../test/support/databases.js";
 import { BackendUnavailable, ImproperlyConfigured } from "../errors.js";
-import { DEFAULT_DATABASE_URL, openDatabase, resolveDatabaseUrl } from "./open-database.js";
+import {
+  DEFAULT_DATABASE_URL,
+  openDatabase,
+  redactDatabaseUrl,
+  resolveDatabaseUrl,
+} from "./open-database.js";
 import { PostgresDatabase } from "./postgres-database.js";
 import type { SqlDatabase } from "./sql-database.js";
 import { SqliteDatabase } from "./sqlite-database.js";
@@ -158,5 +163,17 @@ describe("resolveDatabaseUrl", () => {
   test("refuses --database without a value", () => {
     assert.throws(() => resolveDatabaseUrl(["--database"], {}), ImproperlyConfigured);
     assert.throws(() => resolveDatabaseUrl(["--database", "--verbose"], {}), ImproperlyConfigured);
+  });
+});
+
+describe("redactDatabaseUrl", () => {
+  test("hides a PostgreSQL password and leaves other URLs alone", () => {
+    assert.equal(
+      redactDatabaseUrl("postgres://app:s3cret@db:5432/app"),
+      "postgres://app:***@db:5432/app",
+    );
+    assert.equal(redactDatabaseUrl("postgresql://app@db/app"), "postgresql://app@db/app");
+    assert.equal(redactDatabaseUrl("./switchboard.sqlite3"), "./switchboard.sqlite3");
+    assert.doesNotMatch(redactDatabaseUrl("postgres://a:b c@%zz/x"), /b c/);
   });
 });
