@@ -137,6 +137,41 @@ describe("sessionMiddleware over HTTP", () => {
     assert.equal(await store.exists(key), false);
   });
 
+  test("flush deletes the cookie on the configured path and domain", async () => {
+    const store = new InMemorySessionStore();
+    const key = await storedKey(store);
+    const options = { store, path: "/app", domain: "example.com" };
+    const response = await request(
+      stack((session) => session.flush(), options),
+      `sessionid=${key}`,
+    );
+    assert.match(
+      response.setCookie[0] ?? "",
+      /^sessionid=; Max-Age=0; Domain=example.com; Path=\/app;/,
+    );
+  });
+
+  test("flush without a session cookie sets no cookie", async () => {
+    const response = await request(
+      stack((session) => session.flush(), { store: new InMemorySessionStore() }),
+    );
+    assert.deepEqual(response.setCookie, []);
+  });
+
+  test("a keyed session whose data was all deleted is still saved, as in Django", async () => {
+    const store = new InMemorySessionStore();
+    const key = await storedKey(store, { user: 1 });
+    const app = stack(
+      async (session) => {
+        await session.delete("user");
+      },
+      { store },
+    );
+    const response = await request(app, `sessionid=${key}`);
+    assert.equal(cookieValue(response.setCookie), key);
+    assert.equal((await store.load(key))?.data, "{}");
+  });
+
   test("an emptied session deletes the cookie even without flush", async () => {
     const store = new InMemorySessionStore();
     const key = await storedKey(store);
