@@ -9,6 +9,7 @@ import type { Application, WebsocketScope } from "../types/asgi.js";
 import { anonymousUser } from "../users/anonymous-user.js";
 import { SqlUserStore } from "../users/sql-user-store.js";
 import type { User } from "../users/user.js";
+import type { SessionScope } from "../sessions/session-middleware.js";
 import type { AuthBackend } from "./auth-backend.js";
 import { resolveAuthConfig } from "./auth-config.js";
 import { authMiddleware, type UserScope } from "./auth-middleware.js";
@@ -17,12 +18,7 @@ import { ModelBackend } from "./model-backend.js";
 import { Passwords } from "./passwords.js";
 import { ScryptHasher } from "./scrypt-hasher.js";
 import { sessionAuthHash } from "./session-auth-hash.js";
-import {
-  BACKEND_SESSION_KEY,
-  HASH_SESSION_KEY,
-  SESSION_KEY,
-  type SessionScope,
-} from "./session-keys.js";
+import { BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY } from "./session-keys.js";
 
 const SECRET = "test-secret-0123456789abcdefghijklmnop";
 type Scope = WebsocketScope & SessionScope;

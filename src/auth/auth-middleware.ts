@@ -1,8 +1,9 @@
 import type { Application, HttpScope, WebsocketScope } from "../types/asgi.js";
 import type { AnyUser } from "../users/anonymous-user.js";
+import type { SessionScope } from "../sessions/session-middleware.js";
 import { AUTH_CONFIG, resolveAuthConfig, type AuthOptions } from "./auth-config.js";
 import { userFromSession } from "./get-user.js";
-import { sessionOf, type SessionScope } from "./session-keys.js";
+import { sessionOf } from "./session-keys.js";
 
 /** What {@link authMiddleware} adds to the scope. */
 export interface UserScope {

@@ -1,14 +1,9 @@
 import type { Session } from "../sessions/session.js";
 import { anonymousUser, type AnyUser } from "../users/anonymous-user.js";
+import type { SessionScope } from "../sessions/session-middleware.js";
 import { authConfigOf, type AuthConfig, type ConfiguredScope } from "./auth-config.js";
 import { sessionAuthHashMatches } from "./session-auth-hash.js";
-import {
-  BACKEND_SESSION_KEY,
-  HASH_SESSION_KEY,
-  SESSION_KEY,
-  sessionOf,
-  type SessionScope,
-} from "./session-keys.js";
+import { BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, sessionOf } from "./session-keys.js";
 
 /**
  * The user a session names, or the anonymous user: when nobody logged in, the backend is no

@@ -5,6 +5,8 @@
  */
 export type { AuthBackend, Credentials } from "./auth-backend.js";
 export type { AuthOptions } from "./auth-config.js";
+export { authMiddlewareStack } from "./auth-middleware-stack.js";
+export type { AuthMiddlewareStackOptions, AuthScope } from "./auth-middleware-stack.js";
 export { authMiddleware } from "./auth-middleware.js";
 export type { UserScope } from "./auth-middleware.js";
 export { createToken, verifyToken } from "./auth-token.js";

@@ -1,16 +1,11 @@
 import { ImproperlyConfigured } from "../errors.js";
 import type { AnyUser } from "../users/anonymous-user.js";
 import { User } from "../users/user.js";
+import type { SessionScope } from "../sessions/session-middleware.js";
 import { authConfigOf, type AuthConfig, type ConfiguredScope } from "./auth-config.js";
 import type { AuthBackend } from "./auth-backend.js";
 import { sessionAuthHash, sessionAuthHashMatches } from "./session-auth-hash.js";
-import {
-  BACKEND_SESSION_KEY,
-  HASH_SESSION_KEY,
-  SESSION_KEY,
-  sessionOf,
-  type SessionScope,
-} from "./session-keys.js";
+import { BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, sessionOf } from "./session-keys.js";
 
 /** A scope `login` and `logout` can work on: it has a session, and gets a `user`. */
 export type LoginScope = Partial<SessionScope> & ConfiguredScope & { user?: AnyUser };

@@ -1,5 +1,6 @@
 import { ImproperlyConfigured } from "../errors.js";
 import type { Session } from "../sessions/session.js";
+import type { SessionScope } from "../sessions/session-middleware.js";
 
 /** Session key of the logged-in user's id (a string), as in Django. */
 export const SESSION_KEY = "_auth_user_id";
@@ -7,11 +8,6 @@ export const SESSION_KEY = "_auth_user_id";
 export const BACKEND_SESSION_KEY = "_auth_user_backend";
 /** Session key of `sessionAuthHash(user)` at login, as in Django. */
 export const HASH_SESSION_KEY = "_auth_user_hash";
-
-/** A scope that carries a session, as `sessionMiddleware` leaves it. */
-export interface SessionScope {
-  session: Session;
-}
 
 /**
  * The scope's session; throws, naming `caller`, when no session middleware ran.

@@ -1,0 +1,51 @@
+import { cookieMiddleware, type CookieScope } from "../cookies/cookie-middleware.js";
+import {
+  sessionMiddleware,
+  type SessionMiddlewareOptions,
+  type SessionScope,
+} from "../sessions/session-middleware.js";
+import type { Application, HttpScope, WebsocketScope } from "../types/asgi.js";
+import type { AuthOptions } from "./auth-config.js";
+import { authMiddleware, type UserScope } from "./auth-middleware.js";
+
+/**
+ * What an application under {@link authMiddlewareStack} finds on its scope. Type a consumer with
+ * it (`WebsocketConsumer<WebsocketScope & AuthScope>`) and it can only be routed under the stack.
+ */
+export type AuthScope = CookieScope & SessionScope & UserScope;
+
+type Connection = HttpScope | WebsocketScope;
+
+/** Options for {@link authMiddlewareStack}: the session middleware's and the auth middleware's. */
+export type AuthMiddlewareStackOptions = SessionMiddlewareOptions & AuthOptions;
+
+/**
+ * Channels' `AuthMiddlewareStack`: `cookieMiddleware` → `sessionMiddleware` → `authMiddleware`
+ * around `inner`, so it finds `scope.cookies`, `scope.session` and `scope.user`.
+ *
+ * @example
+ * ```ts
+ * export const application = protocolTypeRouter({
+ *   websocket: authMiddlewareStack(urlRouter([rePath(/^front(end)\/$/, ChatConsumer.asApp())]), {
+ *     store: new SqlSessionStore(db),
+ *     backends: [new ModelBackend({ users })],
+ *     secretKey: process.env.SECRET_KEY!,
+ *   }),
+ * });
+ * ```
+ */
+export function authMiddlewareStack<S extends HttpScope | WebsocketScope>(
+  inner: Application<S & AuthScope>,
+  options: AuthMiddlewareStackOptions,
+): Application<S> {
+  const { backends, secretKey, ...sessionOptions } = options;
+  // Each middleware passes the scope on with its field added, so whatever `S` the caller has
+  // reaches `inner`; TypeScript cannot prove a generic `S & CookieScope` meets the middlewares'
+  // union constraints, so the stack is typed over the union and narrowed back to `S` once.
+  const stacked = inner as unknown as Application<Connection & AuthScope>;
+  return cookieMiddleware()<Connection>(
+    sessionMiddleware(sessionOptions)<Connection & CookieScope>(
+      authMiddleware({ backends, secretKey })<Connection & CookieScope & SessionScope>(stacked),
+    ),
+  ) as Application<S>;
+}

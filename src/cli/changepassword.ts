@@ -1,0 +1,49 @@
+import { parseArgs } from "node:util";
+import { Passwords } from "../auth/passwords.js";
+import { readPassword } from "./read-password.js";
+import { withUsers } from "./with-users.js";
+
+/**
+ * `switchboard changepassword USERNAME [--database URL]`: sets a user's password, prompted twice
+ * without echo on a terminal or read from the first line of stdin. Every session made with the old
+ * password reads as anonymous from then on. Resolves the exit code.
+ *
+ * @example
+ * ```sh
+ * switchboard changepassword ada
+ * ```
+ */
+export async function changepassword(
+  args: readonly string[],
+  log: (line: string) => void = console.log,
+): Promise<number> {
+  const { positionals } = parseArgs({
+    args: [...args],
+    options: { database: { type: "string" } },
+    allowPositionals: true,
+  });
+  const [username, ...extra] = positionals;
+  if (username === undefined || extra.length > 0) {
+    console.error("changepassword takes one USERNAME, e.g. switchboard changepassword ada");
+    return 2;
+  }
+  return withUsers(args, async (users) => {
+    const user = await users.getByUsername(username);
+    if (user === null) {
+      console.error(`There is no user "${username}" (usernames are case-sensitive).`);
+      return 1;
+    }
+    const password = await readPassword(`New password for ${username}: `);
+    if (password === "") {
+      console.error("The password is empty; nothing changed.");
+      return 1;
+    }
+    if (process.stdin.isTTY && (await readPassword("New password (again): ")) !== password) {
+      console.error("The passwords do not match; nothing changed.");
+      return 1;
+    }
+    await users.update(user.id, { passwordHash: await new Passwords().hash(password) });
+    log(`Changed the password of "${username}".`);
+    return 0;
+  });
+}
