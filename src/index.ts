@@ -9,5 +9,7 @@ export * from "./layers/index.js";
 export * from "./stores/index.js";
 export * from "./cookies/index.js";
 export * from "./sessions/index.js";
+export * from "./users/index.js";
+export * from "./auth/index.js";
 export * from "./routing/index.js";
 export * from "./security/index.js";
