@@ -1,19 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { CountingStore } from "../../test/support/sessions.js";
 import { ImproperlyConfigured } from "../errors.js";
 import { InMemorySessionStore } from "../stores/in-memory-session-store.js";
-import type { SessionRecord } from "../stores/session-store.js";
 import { isSessionKey, newSessionKey } from "./session-key.js";
 import { Session } from "./session.js";
-
-/** The real in-memory store, counting the reads that reach it. */
-class CountingStore extends InMemorySessionStore {
-  loads = 0;
-  override async load(key: string): Promise<SessionRecord | null> {
-    this.loads++;
-    return super.load(key);
-  }
-}
 
 async function savedSession(store: InMemorySessionStore, data: Record<string, number> = { n: 1 }) {
   const session = new Session(store);
