@@ -8,7 +8,8 @@ import {
   type ChannelLayerOptions,
   type ResolvedChannelLayerOptions,
 } from "./channel-layer-options.js";
-import { GROUP_ADD, GROUP_SEND, POP, REQUEUE, SEND, runScript } from "./redis-scripts.js";
+import { BatchedReceivers } from "./batched-receivers.js";
+import { GROUP_ADD, GROUP_SEND, POP_MANY, REQUEUE, SEND, runScript } from "./redis-scripts.js";
 import { assertChannelName, assertGroupName, encodeMessage } from "./validation.js";
 
 /**
@@ -26,19 +27,6 @@ export interface RedisChannelLayerOptions extends ChannelLayerOptions {
   connectionName?: string;
 }
 
-interface Waiter {
-  resolve(message: ChannelMessage): void;
-  reject(reason: unknown): void;
-}
-
-/** This process's receivers of one channel; `pumping` while a pop is in flight. */
-interface Receiver {
-  waiters: Waiter[];
-  pumping: boolean;
-  /** A wake-up came while popping: pop again before waiting. */
-  again: boolean;
-}
-
 /**
  * A channel layer shared by processes through Redis (ioredis), the peer of `InMemoryChannelLayer`
  * with the same semantics.
@@ -49,7 +37,8 @@ interface Receiver {
  * only subscribes to the wake-up topic of its own process-local channels (names from
  * `newChannel`, `"specific.<id>!<n>"`) and of named channels it receives from (worker channels
  * such as `"thumbnails"`), never one per consumer. A wake-up triggers a pop only for channels with
- * a waiting `receive()`: no polling. `groupSend` is one Lua call: it trims lapsed members of the
+ * a waiting `receive()`: no polling; the wake-ups of one event-loop turn are popped in one Lua
+ * call (see `BatchedReceivers`). `groupSend` is one Lua call: it trims lapsed members of the
  * group's sorted set (scored by expiry time, so a dead process's channels stop receiving), pushes
  * to every member and publishes one wake-up per process listing its channels.
  *
@@ -72,7 +61,7 @@ export class RedisChannelLayer implements ChannelLayer {
   readonly #client: Redis;
   readonly #subscriber: Redis;
   readonly #id = randomUUID().replace(/-/g, "").slice(0, 12);
-  readonly #receivers = new Map<string, Receiver>();
+  readonly #receivers: BatchedReceivers;
   /** Wake-up topics subscribed to, by topic: settles once Redis confirmed the subscription. */
   readonly #topics = new Map<string, Promise<unknown>>();
   #counter = 0;
@@ -102,11 +91,25 @@ export class RedisChannelLayer implements ChannelLayer {
       connectionName: `${name}:sub`,
       maxRetriesPerRequest: null,
     });
-    for (const client of [this.#client, this.#subscriber]) {
-      client.on("error", (error: unknown) => (this.#lastError = error));
-    }
-    this.#subscriber.on("message", (topic: string, payload: string) => {
-      for (const channel of payload.split("\n")) this.#wake(channel);
+    const onError = (error: unknown) => (this.#lastError = error);
+    for (const client of [this.#client, this.#subscriber]) client.on("error", onError);
+    this.#receivers = new BatchedReceivers(
+      {
+        popMany: async (channels) =>
+          (await this.#run(
+            POP_MANY,
+            channels.map((channel) => this.#channelKey(channel)),
+            [],
+          )) as [Array<string | null>, number[]],
+        requeue: async (channel, entry) => {
+          await this.#run(REQUEUE, [this.#channelKey(channel)], [entry]);
+        },
+        decode: (entry) => JSON.parse(entry.slice(entry.indexOf(":") + 1)) as ChannelMessage,
+      },
+      onError,
+    );
+    this.#subscriber.on("message", (_topic: string, payload: string) => {
+      for (const channel of payload.split("\n")) this.#receivers.wake(channel);
     });
     // Wake-ups published while a connection was down are lost: after a reconnect, every waiting
     // receiver pops once. Re-subscribing first makes sure no later wake-up is missed.
@@ -118,7 +121,7 @@ export class RedisChannelLayer implements ChannelLayer {
     let clientReady = false;
     this.#client.on("ready", () => {
       if (!clientReady) return void (clientReady = true);
-      this.#wakeAll();
+      this.#receivers.wakeAll();
     });
   }
 
@@ -141,35 +144,7 @@ export class RedisChannelLayer implements ChannelLayer {
   receive(channel: string, signal?: AbortSignal): Promise<ChannelMessage> {
     assertChannelName(channel);
     if (this.#closed) return Promise.reject(this.#closedError());
-    if (signal?.aborted) return Promise.reject(signal.reason);
-    let receiver = this.#receivers.get(channel);
-    if (!receiver) {
-      receiver = { waiters: [], pumping: false, again: false };
-      this.#receivers.set(channel, receiver);
-    }
-    const current = receiver;
-    const promise = new Promise<ChannelMessage>((resolve, reject) => {
-      const onAbort = () => {
-        const index = current.waiters.indexOf(waiter);
-        if (index !== -1) current.waiters.splice(index, 1);
-        this.#forgetIfIdle(channel, current);
-        reject(signal?.reason);
-      };
-      const waiter: Waiter = {
-        resolve(message) {
-          signal?.removeEventListener("abort", onAbort);
-          resolve(message);
-        },
-        reject(reason) {
-          signal?.removeEventListener("abort", onAbort);
-          reject(reason);
-        },
-      };
-      signal?.addEventListener("abort", onAbort, { once: true });
-      current.waiters.push(waiter);
-    });
-    void this.#subscribe(topicOf(channel)).then(() => this.#pump(channel, current));
-    return promise;
+    return this.#receivers.receive(channel, this.#subscribe(topicOf(channel)), signal);
   }
 
   async newChannel(prefix = "specific."): Promise<string> {
@@ -230,11 +205,7 @@ export class RedisChannelLayer implements ChannelLayer {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    const error = this.#closedError();
-    for (const receiver of this.#receivers.values()) {
-      for (const waiter of receiver.waiters.splice(0)) waiter.reject(error);
-    }
-    this.#receivers.clear();
+    this.#receivers.rejectAll(this.#closedError());
     this.#client.disconnect();
     this.#subscriber.disconnect();
   }
@@ -264,59 +235,7 @@ export class RedisChannelLayer implements ChannelLayer {
       this.#lastError = error;
       return;
     }
-    this.#wakeAll();
-  }
-
-  #wake(channel: string): void {
-    const receiver = this.#receivers.get(channel);
-    if (receiver) void this.#pump(channel, receiver);
-  }
-
-  #wakeAll(): void {
-    for (const [channel, receiver] of this.#receivers) void this.#pump(channel, receiver);
-  }
-
-  /**
-   * Pops for the channel's waiting receivers, one pop in flight per channel so no message is
-   * popped without a receiver. Stops on an empty channel (a wake-up restarts it) or on a Redis
-   * error (the reconnect restarts it).
-   */
-  async #pump(channel: string, receiver: Receiver): Promise<void> {
-    if (receiver.pumping) {
-      receiver.again = true;
-      return;
-    }
-    receiver.pumping = true;
-    const key = this.#channelKey(channel);
-    try {
-      while (receiver.waiters.length > 0 && !this.#closed) {
-        receiver.again = false;
-        const entry = (await this.#run(POP, [key], [])) as string | null;
-        if (entry === null) {
-          if (receiver.again) continue;
-          break;
-        }
-        const waiter = receiver.waiters.shift();
-        if (waiter)
-          waiter.resolve(JSON.parse(entry.slice(entry.indexOf(":") + 1)) as ChannelMessage);
-        else await this.#run(REQUEUE, [key], [entry]);
-      }
-    } catch (error) {
-      this.#lastError = error;
-    } finally {
-      receiver.pumping = false;
-      this.#forgetIfIdle(channel, receiver);
-    }
-  }
-
-  #forgetIfIdle(channel: string, receiver: Receiver): void {
-    if (
-      receiver.waiters.length === 0 &&
-      !receiver.pumping &&
-      this.#receivers.get(channel) === receiver
-    ) {
-      this.#receivers.delete(channel);
-    }
+    this.#receivers.wakeAll();
   }
 
   #run(script: Parameters<typeof runScript>[1], keys: string[], args: Array<string | number>) {

@@ -33,8 +33,13 @@ local function drop_expired(key, now)
   end
 end
 local function push(key, json, now, expiry, capacity)
-  drop_expired(key, now)
-  if redis.call('LLEN', key) >= capacity then return false end
+  -- Fan-out mostly finds empty lists: trim only when there is something to trim.
+  local length = redis.call('LLEN', key)
+  if length > 0 then
+    drop_expired(key, now)
+    length = redis.call('LLEN', key)
+  end
+  if length >= capacity then return false end
   redis.call('RPUSH', key, string.format('%d', now + expiry) .. ':' .. json)
   redis.call('PEXPIRE', key, expiry)
   return true
@@ -54,13 +59,27 @@ redis.call('PUBLISH', ARGV[4] .. 'wake:' .. topic_of(ARGV[5]), ARGV[5])
 return 1
 `);
 
-/** KEYS: list. Returns the oldest unexpired entry, or nil. */
-export const POP = script(`${PRELUDE}
+/**
+ * KEYS: lists. Returns `[entries, lengths]`: per list, its oldest unexpired entry (popped) or nil,
+ * and how many entries it still holds, so a receiver knows when a channel is empty without
+ * popping again.
+ */
+export const POP_MANY = script(`${PRELUDE}
 local now = now_ms()
-while true do
-  local entry = redis.call('LPOP', KEYS[1])
-  if not entry or expires_at(entry) > now then return entry end
+local popped, lengths = {}, {}
+for i, key in ipairs(KEYS) do
+  popped[i] = false
+  while true do
+    local entry = redis.call('LPOP', key)
+    if not entry then break end
+    if expires_at(entry) > now then
+      popped[i] = entry
+      break
+    end
+  end
+  lengths[i] = redis.call('LLEN', key)
 end
+return { popped, lengths }
 `);
 
 /** KEYS: list. ARGV: entry. Puts back an entry whose receiver went away, unless it expired. */
