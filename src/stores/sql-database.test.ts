@@ -98,6 +98,10 @@ for (const [name, kind] of Object.entries(TEST_DATABASES)) {
   });
 }
 
+const postgresDown = storeSelected("postgres")
+  ? await TEST_DATABASES.postgres.skip()
+  : "postgres is not in STORES";
+
 describe("SqlDatabase backends that are down", () => {
   test("a closed SqliteDatabase rejects with BackendUnavailable", async () => {
     const db = new SqliteDatabase(":memory:");
@@ -117,6 +121,28 @@ describe("SqlDatabase backends that are down", () => {
       await db.close();
     }
   });
+
+  test(
+    "a PostgreSQL connection the server terminates is BackendUnavailable",
+    { skip: postgresDown },
+    async () => {
+      const { db, dispose } = await TEST_DATABASES.postgres.open("terminated");
+      try {
+        await assert.rejects(
+          db.query("SELECT pg_terminate_backend(pg_backend_pid())"),
+          (error: unknown) => {
+            assert.ok(error instanceof BackendUnavailable);
+            assert.equal((error.cause as { code?: string }).code, "57P01");
+            return true;
+          },
+        );
+        // The pool drops the dead connection and serves the next query on a fresh one.
+        assert.deepEqual(await db.query("SELECT 1 AS one"), [{ one: 1 }]);
+      } finally {
+        await dispose();
+      }
+    },
+  );
 
   test("an unopenable SQLite path is BackendUnavailable", () => {
     assert.throws(() => new SqliteDatabase("/nonexistent-dir/x/db.sqlite3"), BackendUnavailable);

@@ -24,7 +24,9 @@ const UNAVAILABLE_CODES = /^SQLITE_(BUSY|LOCKED|IOERR|CANTOPEN|FULL|READONLY|NOM
  * {@link SqlDatabase} over an embedded SQLite file (better-sqlite3), the default store.
  * The file is opened in WAL mode so readers do not block the writer, with a busy timeout so
  * several processes can share it. `$1`-style placeholders are rewritten once per distinct
- * statement and the prepared statement is cached.
+ * statement and the prepared statement is cached. Statements run synchronously on the event
+ * loop (better-sqlite3's design): that suits the small indexed reads and writes stores issue,
+ * and costs less than a round trip to a server.
  *
  * @example
  * ```ts
