@@ -3,16 +3,18 @@ import type { Application, Headers, HttpScope } from "../types/asgi.js";
 import { ApplicationCommunicator, DEFAULT_TIMEOUT_MS } from "./application-communicator.js";
 import { normalizeHeaders, parseRequestTarget } from "./request-target.js";
 import type { HeadersInit } from "./request-target.js";
-import type { OptionalWhenEmpty } from "./websocket-communicator.js";
+import type { OptionsArg } from "./scope-extras.js";
 
 /** Scope fields the communicator fills with defaults that a test may override. */
 type HttpScopeDefaults = Partial<
   Pick<HttpScope, "client" | "server" | "scheme" | "httpVersion" | "rootPath">
 >;
 
-/** Extra scope fields for an {@link HttpCommunicator}: required when the app's scope type adds some. */
-export type HttpScopeExtras<S extends HttpScope = HttpScope> = HttpScopeDefaults &
-  Omit<S, keyof HttpScope>;
+/**
+ * Options of an {@link HttpCommunicator}: scope defaults to override; fields the application's
+ * scope type adds beyond `HttpScope` go under `scope` (see {@link OptionsArg}).
+ */
+export type HttpCommunicatorOptions = HttpScopeDefaults;
 
 /** A complete response, its body chunks joined. */
 export interface HttpTestResponse {
@@ -41,8 +43,9 @@ export class HttpCommunicator<S extends HttpScope = HttpScope> extends Applicati
     path: string,
     body: string | Uint8Array = new Uint8Array(),
     headers?: HeadersInit,
-    ...[extras]: OptionalWhenEmpty<HttpScopeExtras<S>>
+    ...[options]: OptionsArg<HttpCommunicatorOptions, Omit<S, keyof HttpScope>>
   ) {
+    const { scope: extras, ...defaults } = options ?? {};
     const scope = {
       type: "http",
       method: method.toUpperCase(),
@@ -53,6 +56,7 @@ export class HttpCommunicator<S extends HttpScope = HttpScope> extends Applicati
       server: ["testserver", 80],
       scheme: "http",
       httpVersion: "1.1",
+      ...defaults,
       ...extras,
     } as HttpScope as S;
     super(application, scope);

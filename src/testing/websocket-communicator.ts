@@ -3,6 +3,7 @@ import type { Application, Headers, SendEvent, WebsocketScope } from "../types/a
 import { ApplicationCommunicator, DEFAULT_TIMEOUT_MS } from "./application-communicator.js";
 import { normalizeHeaders, parseRequestTarget } from "./request-target.js";
 import type { HeadersInit } from "./request-target.js";
+import type { OptionsArg } from "./scope-extras.js";
 
 /** Scope fields the communicator fills with defaults that a test may override. */
 type WebsocketScopeDefaults = Partial<
@@ -10,19 +11,14 @@ type WebsocketScopeDefaults = Partial<
 >;
 
 /**
- * Options of a {@link WebsocketCommunicator}. Fields the application's scope type adds beyond
- * `WebsocketScope` (`user`, `session`, ...) are required here, so a test provides what middleware
- * would.
+ * Options of a {@link WebsocketCommunicator}; fields the application's scope type adds beyond
+ * `WebsocketScope` (`user`, `session`, ...) go under `scope` (see {@link OptionsArg}).
  */
-export type WebsocketCommunicatorOptions<S extends WebsocketScope = WebsocketScope> = {
+export type WebsocketCommunicatorOptions = {
   headers?: HeadersInit;
   /** Subprotocols the client offers, in order. */
   subprotocols?: string[];
-} & WebsocketScopeDefaults &
-  Omit<S, keyof WebsocketScope>;
-
-/** An options argument that may be left out only when every option is optional. */
-export type OptionalWhenEmpty<O> = Partial<O> extends O ? [options?: O] : [options: O];
+} & WebsocketScopeDefaults;
 
 /** What {@link WebsocketCommunicator.connect} learned from the handshake. */
 export type ConnectResult =
@@ -36,7 +32,10 @@ export type ConnectResult =
  *
  * @example
  * ```ts
- * const communicator = new WebsocketCommunicator(EchoConsumer.asApp(), "/echo/?room=1");
+ * const communicator = new WebsocketCommunicator(EchoConsumer.asApp(), "/echo/?room=1", {
+ *   headers: { origin: "https://example.com" },
+ *   scope: { user }, // what middleware would add: required when the consumer's scope type has it
+ * });
  * assert.deepEqual(await communicator.connect(), { connected: true, subprotocol: null, headers: [] });
  * await communicator.sendTo({ text: "hi" });
  * assert.equal(await communicator.receiveFrom(), "hi");
@@ -49,9 +48,9 @@ export class WebsocketCommunicator<
   constructor(
     application: Application<S>,
     path: string,
-    ...[options]: OptionalWhenEmpty<WebsocketCommunicatorOptions<S>>
+    ...[options]: OptionsArg<WebsocketCommunicatorOptions, Omit<S, keyof WebsocketScope>>
   ) {
-    const { headers, subprotocols, ...extras } = options ?? {};
+    const { headers, subprotocols, scope: extras, ...defaults } = options ?? {};
     const scope = {
       type: "websocket",
       ...parseRequestTarget(path),
@@ -62,6 +61,7 @@ export class WebsocketCommunicator<
       scheme: "ws",
       httpVersion: "1.1",
       subprotocols: subprotocols ?? [],
+      ...defaults,
       ...extras,
     } as WebsocketScope as S;
     super(application, scope);

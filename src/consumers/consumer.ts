@@ -1,0 +1,137 @@
+import { ImproperlyConfigured, StopConsumer } from "../errors.js";
+import type { ChannelLayer } from "../layers/channel-layer.js";
+import { getChannelLayer } from "../layers/registry.js";
+import type { Application, Receive, Scope, Send, SendEvent } from "../types/asgi.js";
+import { awaitManyDispatch } from "./await-many-dispatch.js";
+import { handlerName, reserveConsumerMethods } from "./handler-name.js";
+
+/** Options of {@link Consumer.asApp}. */
+export interface ConsumerOptions {
+  /**
+   * The channel layer this consumer uses; `null` for none. By default the layer registered under
+   * the class's `channelLayerAlias` (see `setChannelLayer`), looked up as each connection opens.
+   */
+  channelLayer?: ChannelLayer | null;
+}
+
+/** A consumer class as `asApp` needs it: constructible without arguments, with its statics. */
+export type ConsumerClass<S extends Scope> = (new () => Consumer<S>) & {
+  readonly channelLayerAlias: string;
+};
+
+/** Anything with a `type`: a client event or a channel-layer message. */
+type Dispatchable = { type: string };
+
+/**
+ * The base of every consumer, like Channels' `AsyncConsumer`: one instance per connection, which
+ * dispatches each event by its `type` to the method of the same name in camelCase
+ * (`websocket.receive` → `websocketReceive`, `chat.message` → `chatMessage`). A handler may be
+ * plain or async; it is awaited before the next event is taken, so a connection's events are
+ * handled one at a time, in order.
+ *
+ * With a channel layer, the consumer gets a {@link Consumer.channelName} when the connection
+ * opens, and messages sent to that channel are dispatched the same way, in the same queue as the
+ * client's events (never concurrently with them). For a `channel` scope (a background worker) the
+ * layer's `scope.channel` is the only source of events. A handler ends the consumer cleanly by
+ * throwing `StopConsumer`.
+ *
+ * @example
+ * ```ts
+ * class Thumbnailer extends Consumer<ChannelScope> {
+ *   async thumbnailGenerate(message: ChannelMessage) {
+ *     await makeThumbnail(String(message.id));
+ *   }
+ * }
+ * const worker = channelNameRouter({ thumbnails: Thumbnailer.asApp() });
+ * ```
+ */
+export class Consumer<S extends Scope = Scope> {
+  /** Alias of the layer to use when `asApp` is given none (see `setChannelLayer`). */
+  static channelLayerAlias = "default";
+
+  /** The connection's scope, set before the first event. */
+  scope!: S;
+  /** The layer this consumer uses, or `null` when none is configured. */
+  channelLayer: ChannelLayer | null = null;
+  /** This consumer's own channel on the layer, or `null` without a layer. */
+  channelName: string | null = null;
+  #send!: Send;
+
+  /**
+   * An application serving each connection with a fresh instance of this class.
+   *
+   * @example
+   * ```ts
+   * urlRouter([path("chat/<str:room>/", ChatConsumer.asApp())]);
+   * ChatConsumer.asApp({ channelLayer: new InMemoryChannelLayer() });
+   * ```
+   */
+  static asApp<S extends Scope>(
+    this: ConsumerClass<S>,
+    options: ConsumerOptions = {},
+  ): Application<S> {
+    const app: Application<S> = async (scope, receive, send) => {
+      const layer =
+        options.channelLayer !== undefined
+          ? options.channelLayer
+          : getChannelLayer(this.channelLayerAlias);
+      await new this().run(scope, receive, send, layer);
+    };
+    // Named after the class, so stack traces and logs say which consumer served the connection.
+    Object.defineProperty(app, "name", { value: this.name });
+    return app;
+  }
+
+  /** Serves one connection; `asApp` calls this on a fresh instance. */
+  protected async run(scope: S, receive: Receive, send: Send, layer: ChannelLayer | null) {
+    this.scope = scope;
+    this.#send = send;
+    this.channelLayer = layer;
+    const abort = new AbortController();
+    const sources: Array<() => Promise<Dispatchable>> = [];
+    if (scope.type === "channel") {
+      if (layer === null) {
+        throw new ImproperlyConfigured(
+          `${this.constructor.name} serves channel "${scope.channel}" but no channel layer is configured: call setChannelLayer(layer) or pass asApp({ channelLayer }).`,
+        );
+      }
+      this.channelName = scope.channel;
+    } else {
+      sources.push(receive);
+      if (layer !== null) this.channelName = await layer.newChannel();
+    }
+    const channel = this.channelName;
+    if (layer !== null && channel !== null) {
+      sources.push(() => layer.receive(channel, abort.signal));
+    }
+    try {
+      await awaitManyDispatch(sources, (event) => this.dispatch(event));
+    } catch (error) {
+      if (error instanceof StopConsumer) return;
+      await this.failed(error);
+      throw error;
+    } finally {
+      abort.abort(new StopConsumer("The connection ended; its channel is no longer read."));
+      await this.teardown();
+    }
+  }
+
+  /** Calls the handler for `message.type`; throws `NoHandlerForMessage` when there is none. */
+  protected async dispatch(message: Dispatchable): Promise<void> {
+    const name = handlerName(this, message.type);
+    await (this as unknown as Record<string, (message: Dispatchable) => unknown>)[name](message);
+  }
+
+  /** Sends an event to the client, as the application's `send` does. */
+  protected sendEvent(event: SendEvent): Promise<void> {
+    return this.#send(event);
+  }
+
+  /** Called with the error that is about to end the connection (not `StopConsumer`). */
+  protected async failed(_error: unknown): Promise<void> {}
+
+  /** Called once as the connection ends, however it ends, to release what it holds. */
+  protected async teardown(): Promise<void> {}
+}
+
+reserveConsumerMethods(Consumer.prototype);

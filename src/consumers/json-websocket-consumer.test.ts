@@ -1,0 +1,59 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { WebsocketCommunicator } from "../testing/index.js";
+import { JsonWebsocketConsumer } from "./json-websocket-consumer.js";
+
+class JsonEcho extends JsonWebsocketConsumer {
+  override receiveJson(content: unknown) {
+    return this.sendJson({ echo: content });
+  }
+}
+
+describe("JsonWebsocketConsumer", () => {
+  test("decodes JSON text frames and encodes replies", async () => {
+    const communicator = new WebsocketCommunicator(JsonEcho.asApp(), "/json/");
+    await communicator.connect();
+    await communicator.sendJsonTo({ hello: "world", n: [1, 2] });
+    assert.deepEqual(await communicator.receiveJsonFrom(), { echo: { hello: "world", n: [1, 2] } });
+    await communicator.sendJsonTo(null);
+    assert.deepEqual(await communicator.receiveJsonFrom(), { echo: null });
+    await communicator.disconnect();
+  });
+
+  test("closes with 1007 on malformed JSON, calls no handler and does not crash", async () => {
+    const disconnects: number[] = [];
+    class Strict extends JsonEcho {
+      override disconnect(code: number) {
+        disconnects.push(code);
+      }
+    }
+    const communicator = new WebsocketCommunicator(Strict.asApp(), "/json/");
+    await communicator.connect();
+    await communicator.sendTo({ text: "{not json" });
+    assert.deepEqual(await communicator.receiveOutput(), { type: "websocket.close", code: 1007 });
+    await communicator.disconnect(1007);
+    assert.deepEqual(disconnects, [1007]);
+  });
+
+  test("closes with 1007 on a binary frame", async () => {
+    const communicator = new WebsocketCommunicator(JsonEcho.asApp(), "/json/");
+    await communicator.connect();
+    await communicator.sendTo({ bytes: new Uint8Array([123, 125]) });
+    assert.deepEqual(await communicator.receiveOutput(), { type: "websocket.close", code: 1007 });
+    await communicator.disconnect();
+  });
+
+  test("sendJson closes after sending when asked to", async () => {
+    class Bye extends JsonWebsocketConsumer {
+      override async connect() {
+        await this.accept();
+        await this.sendJson({ bye: true }, true);
+      }
+    }
+    const communicator = new WebsocketCommunicator(Bye.asApp(), "/json/");
+    await communicator.connect();
+    assert.deepEqual(await communicator.receiveJsonFrom(), { bye: true });
+    assert.deepEqual(await communicator.receiveOutput(), { type: "websocket.close" });
+    await communicator.disconnect();
+  });
+});

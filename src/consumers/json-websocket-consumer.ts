@@ -1,0 +1,60 @@
+import { InvalidFrame } from "../errors.js";
+import type { WebsocketScope } from "../types/asgi.js";
+import { reserveConsumerMethods } from "./handler-name.js";
+import { WebsocketConsumer } from "./websocket-consumer.js";
+import type { WebsocketFrame } from "./websocket-consumer.js";
+
+/**
+ * A WebSocket consumer that speaks JSON text frames, like Channels' `AsyncJsonWebsocketConsumer`.
+ * Override {@link receiveJson}; answer with {@link sendJson}. A binary frame or malformed JSON
+ * closes the socket with 1007 (`InvalidFrame`); it never crashes the consumer.
+ *
+ * @example
+ * ```ts
+ * class ChatConsumer extends JsonWebsocketConsumer {
+ *   override async receiveJson(content: unknown) {
+ *     await this.sendJson({ echo: content });
+ *   }
+ * }
+ * ```
+ */
+export class JsonWebsocketConsumer<
+  S extends WebsocketScope = WebsocketScope,
+> extends WebsocketConsumer<S> {
+  override async receive(frame: WebsocketFrame): Promise<void> {
+    if (frame.text === undefined) {
+      throw new InvalidFrame(
+        `${this.constructor.name} expects JSON in text frames, got a binary frame.`,
+      );
+    }
+    let content: unknown;
+    try {
+      content = this.decodeJson(frame.text);
+    } catch (cause) {
+      throw new InvalidFrame(`${this.constructor.name} got a text frame that is not valid JSON.`, {
+        cause,
+      });
+    }
+    await this.receiveJson(content);
+  }
+
+  /** Called with each decoded JSON frame from the client. */
+  receiveJson(_content: unknown): void | Promise<void> {}
+
+  /** Sends `content` as a JSON text frame, then closes when `close` is `true` or a close code. */
+  async sendJson(content: unknown, close: boolean | number = false): Promise<void> {
+    await this.send({ text: this.encodeJson(content) }, close);
+  }
+
+  /** Parses a text frame; override for another JSON reviver. */
+  protected decodeJson(text: string): unknown {
+    return JSON.parse(text);
+  }
+
+  /** Serialises outgoing content; override for another JSON replacer. */
+  protected encodeJson(content: unknown): string {
+    return JSON.stringify(content);
+  }
+}
+
+reserveConsumerMethods(JsonWebsocketConsumer.prototype);

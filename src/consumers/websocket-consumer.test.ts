@@ -1,0 +1,215 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { DenyConnection, ProtocolError, StopConsumer } from "../errors.js";
+import { WebsocketCommunicator } from "../testing/index.js";
+import type { WebsocketScope } from "../types/asgi.js";
+import { WebsocketConsumer } from "./websocket-consumer.js";
+import type { WebsocketFrame } from "./websocket-consumer.js";
+
+class EchoConsumer extends WebsocketConsumer {
+  override receive(frame: WebsocketFrame) {
+    return this.send(frame);
+  }
+}
+
+describe("WebsocketConsumer", () => {
+  test("accepts by default and echoes text and bytes frames", async () => {
+    const communicator = new WebsocketCommunicator(EchoConsumer.asApp(), "/testws/");
+    assert.deepEqual(await communicator.connect(), {
+      connected: true,
+      subprotocol: null,
+      headers: [],
+    });
+    await communicator.sendTo({ text: "hello" });
+    assert.equal(await communicator.receiveFrom(), "hello");
+    await communicator.sendTo({ bytes: new Uint8Array([119, 0, 0, 0]) });
+    assert.deepEqual(await communicator.receiveFrom(), new Uint8Array([119, 0, 0, 0]));
+    await communicator.disconnect();
+  });
+
+  test("calls connect, receive and disconnect with the frame and the close code", async () => {
+    const calls: unknown[] = [];
+    class Recorder extends WebsocketConsumer {
+      override async connect() {
+        calls.push(["connect", this.scope.path]);
+        await this.accept();
+      }
+      override receive(frame: WebsocketFrame) {
+        calls.push(["receive", frame]);
+      }
+      override disconnect(code: number) {
+        calls.push(["disconnect", code]);
+      }
+    }
+    const communicator = new WebsocketCommunicator(Recorder.asApp(), "/ws/");
+    await communicator.connect();
+    await communicator.sendTo({ text: "a" });
+    await communicator.disconnect(4001);
+    assert.deepEqual(calls, [
+      ["connect", "/ws/"],
+      ["receive", { text: "a" }],
+      ["disconnect", 4001],
+    ]);
+  });
+
+  test("accepts with the chosen subprotocol and extra headers", async () => {
+    class Picky extends WebsocketConsumer {
+      override connect() {
+        assert.deepEqual(this.scope.subprotocols, ["one", "two"]);
+        return this.accept("two", [["x-extra", "1"]]);
+      }
+    }
+    const communicator = new WebsocketCommunicator(Picky.asApp(), "/", {
+      subprotocols: ["one", "two"],
+    });
+    assert.deepEqual(await communicator.connect(), {
+      connected: true,
+      subprotocol: "two",
+      headers: [["x-extra", "1"]],
+    });
+    await communicator.disconnect();
+  });
+
+  test("refuses the handshake when connect closes before accepting", async () => {
+    class Refuser extends WebsocketConsumer {
+      override connect() {
+        return this.close();
+      }
+    }
+    const communicator = new WebsocketCommunicator(Refuser.asApp(), "/");
+    assert.deepEqual(await communicator.connect(), { connected: false, closeCode: 1000 });
+    await communicator.disconnect(1006);
+  });
+
+  test("refuses the handshake when connect throws DenyConnection", async () => {
+    let disconnected = false;
+    class Denier extends WebsocketConsumer {
+      override connect(): void {
+        throw new DenyConnection("not allowed here");
+      }
+      override disconnect() {
+        disconnected = true;
+      }
+    }
+    const communicator = new WebsocketCommunicator(Denier.asApp(), "/");
+    assert.equal((await communicator.connect()).connected, false);
+    await communicator.disconnect(1006);
+    assert.equal(disconnected, true);
+  });
+
+  test("closes with 1008 when DenyConnection is thrown after accepting", async () => {
+    class LateDenier extends WebsocketConsumer {
+      override receive(): void {
+        throw new DenyConnection("you said the wrong thing");
+      }
+    }
+    const communicator = new WebsocketCommunicator(LateDenier.asApp(), "/");
+    await communicator.connect();
+    await communicator.sendTo({ text: "x" });
+    assert.deepEqual(await communicator.receiveOutput(), { type: "websocket.close", code: 1008 });
+    await communicator.disconnect();
+  });
+
+  test("lets an exception before accept propagate, so the server answers 500", async () => {
+    class Broken extends WebsocketConsumer {
+      override connect(): void {
+        throw new RangeError("connect broke");
+      }
+    }
+    const communicator = new WebsocketCommunicator(Broken.asApp(), "/");
+    await assert.rejects(communicator.connect(), RangeError);
+    await assert.rejects(communicator.wait(), RangeError);
+  });
+
+  test("closes with 1011 and rethrows an exception after accept", async () => {
+    class Broken extends WebsocketConsumer {
+      override receive(): void {
+        throw new RangeError("receive broke");
+      }
+    }
+    const communicator = new WebsocketCommunicator(Broken.asApp(), "/");
+    await communicator.connect();
+    await communicator.sendTo({ text: "x" });
+    assert.deepEqual(await communicator.receiveOutput(), { type: "websocket.close", code: 1011 });
+    await assert.rejects(communicator.wait(), /receive broke/);
+  });
+
+  test("ends cleanly when a handler throws StopConsumer", async () => {
+    class Stopper extends WebsocketConsumer {
+      override async receive() {
+        await this.close();
+        throw new StopConsumer("done");
+      }
+    }
+    const communicator = new WebsocketCommunicator(Stopper.asApp(), "/");
+    await communicator.connect();
+    await communicator.sendTo({ text: "bye" });
+    assert.deepEqual(await communicator.receiveOutput(), { type: "websocket.close" });
+    await communicator.wait();
+  });
+
+  test("sends then closes with the given code when send() is asked to close", async () => {
+    class Closer extends WebsocketConsumer {
+      override receive() {
+        return this.send({ text: "last" }, 4000);
+      }
+    }
+    const communicator = new WebsocketCommunicator(Closer.asApp(), "/");
+    await communicator.connect();
+    await communicator.sendTo({ text: "x" });
+    assert.equal(await communicator.receiveFrom(), "last");
+    assert.deepEqual(await communicator.receiveOutput(), { type: "websocket.close", code: 4000 });
+    await communicator.disconnect();
+  });
+
+  test("throws ProtocolError on send before accept and on a second accept", async () => {
+    class Eager extends WebsocketConsumer {
+      override connect() {
+        return this.send({ text: "too early" });
+      }
+    }
+    const early = new WebsocketCommunicator(Eager.asApp(), "/");
+    await assert.rejects(early.connect(), ProtocolError);
+    class Twice extends WebsocketConsumer {
+      override async connect() {
+        await this.accept();
+        await this.accept();
+      }
+    }
+    const twice = new WebsocketCommunicator(Twice.asApp(), "/");
+    await twice.connect();
+    assert.deepEqual(await twice.receiveOutput(), { type: "websocket.close", code: 1002 });
+    await assert.rejects(twice.wait(), /already accepted/);
+  });
+
+  test("drops frames sent after close", async () => {
+    class Chatty extends WebsocketConsumer {
+      override async receive() {
+        await this.close();
+        await this.send({ text: "after close" });
+      }
+    }
+    const communicator = new WebsocketCommunicator(Chatty.asApp(), "/");
+    await communicator.connect();
+    await communicator.sendTo({ text: "x" });
+    assert.deepEqual(await communicator.receiveOutput(), { type: "websocket.close" });
+    await communicator.disconnect();
+    assert.equal(await communicator.receiveNothing(0), true);
+  });
+
+  test("types this.scope after the scope type parameter", async () => {
+    type UserScope = WebsocketScope & { user: { username: string } };
+    class Greeter extends WebsocketConsumer<UserScope> {
+      override async connect() {
+        await this.accept();
+        await this.send({ text: `hi ${this.scope.user.username}` });
+      }
+    }
+    const communicator = new WebsocketCommunicator(Greeter.asApp(), "/", {
+      scope: { user: { username: "ada" } },
+    });
+    await communicator.connect();
+    assert.equal(await communicator.receiveFrom(), "hi ada");
+    await communicator.disconnect();
+  });
+});

@@ -1,0 +1,158 @@
+import {
+  DenyConnection,
+  ImproperlyConfigured,
+  InvalidFrame,
+  ProtocolError,
+  StopConsumer,
+  SwitchboardError,
+} from "../errors.js";
+import type {
+  Headers,
+  WebsocketConnectEvent,
+  WebsocketDisconnectEvent,
+  WebsocketReceiveEvent,
+  WebsocketScope,
+} from "../types/asgi.js";
+import { Consumer } from "./consumer.js";
+import { reserveConsumerMethods } from "./handler-name.js";
+
+/** One WebSocket frame: text or binary. */
+export type WebsocketFrame =
+  { text: string; bytes?: undefined } | { bytes: Uint8Array; text?: undefined };
+
+/**
+ * A WebSocket consumer, like Channels' `AsyncWebsocketConsumer`. Override {@link connect}
+ * (accepts by default), {@link receive} and {@link disconnect}; answer with {@link send},
+ * {@link accept} and {@link close}.
+ *
+ * - Closing before accepting, or throwing `DenyConnection`, refuses the handshake (HTTP 403).
+ * - An exception before accepting propagates (the server answers 500); after accepting the
+ *   socket is closed with 1011 (or the error's `closeCode`) and the exception is rethrown.
+ *   `InvalidFrame` after accepting closes with 1007 and the consumer carries on until the
+ *   disconnect, as a client's fault is no crash.
+ * - With a channel layer, the channels of `static groups` join them as the client connects and
+ *   leave as it disconnects (or the consumer fails).
+ *
+ * @example
+ * ```ts
+ * class EchoConsumer extends WebsocketConsumer {
+ *   static override groups = ["echo"];
+ *   override async receive({ text }: WebsocketFrame) {
+ *     if (text !== undefined) await this.send({ text });
+ *   }
+ * }
+ * ```
+ */
+export class WebsocketConsumer<S extends WebsocketScope = WebsocketScope> extends Consumer<S> {
+  /** Groups every connection's channel joins on connect and leaves on disconnect. */
+  static groups: readonly string[] = [];
+
+  #state: "connecting" | "accepted" | "closed" = "connecting";
+  #joined: readonly string[] = [];
+
+  /** Handles `websocket.connect`: joins `groups`, then calls {@link connect}. */
+  async websocketConnect(_event: WebsocketConnectEvent): Promise<void> {
+    const { groups } = this.constructor as typeof WebsocketConsumer;
+    if (groups.length > 0) {
+      const layer = this.channelLayer;
+      const channel = this.channelName;
+      if (layer === null || channel === null) {
+        throw new ImproperlyConfigured(
+          `${this.constructor.name}.groups is set but no channel layer is configured: call setChannelLayer(layer) or pass asApp({ channelLayer }).`,
+        );
+      }
+      this.#joined = groups;
+      for (const group of groups) await layer.groupAdd(group, channel);
+    }
+    await this.connect();
+  }
+
+  /** Called when the client connects; accepts by default. Close or throw `DenyConnection` to refuse. */
+  connect(): void | Promise<void> {
+    return this.accept();
+  }
+
+  /** Accepts the handshake, optionally choosing one of `scope.subprotocols` and adding headers. */
+  async accept(subprotocol: string | null = null, headers?: Headers): Promise<void> {
+    if (this.#state !== "connecting") {
+      throw new ProtocolError(`accept() called on a WebSocket that is already ${this.#state}.`);
+    }
+    this.#state = "accepted";
+    await this.sendEvent({ type: "websocket.accept", subprotocol, ...(headers && { headers }) });
+  }
+
+  /** Handles `websocket.receive`: calls {@link receive} with the frame. */
+  async websocketReceive(event: WebsocketReceiveEvent): Promise<void> {
+    await this.receive(
+      event.text !== undefined ? { text: event.text } : { bytes: event.bytes ?? new Uint8Array() },
+    );
+  }
+
+  /** Called for each frame from the client. */
+  receive(_frame: WebsocketFrame): void | Promise<void> {}
+
+  /**
+   * Sends a frame to the client, then closes when `close` is `true` or a close code. Frames sent
+   * after the socket was closed are dropped: the client can no longer receive them.
+   */
+  async send(frame: WebsocketFrame, close: boolean | number = false): Promise<void> {
+    if (this.#state === "connecting") {
+      throw new ProtocolError("send() before accept(): accept the connection in connect() first.");
+    }
+    if (this.#state === "accepted") await this.sendEvent({ type: "websocket.send", ...frame });
+    if (close !== false) await this.close(close === true ? undefined : close);
+  }
+
+  /** Closes the socket; before accept this refuses the handshake (HTTP 403). */
+  async close(code?: number, reason?: string): Promise<void> {
+    if (this.#state === "closed") return;
+    this.#state = "closed";
+    await this.sendEvent({
+      type: "websocket.close",
+      ...(code !== undefined && { code }),
+      ...(reason !== undefined && { reason }),
+    });
+  }
+
+  /** Handles `websocket.disconnect`: leaves `groups`, calls {@link disconnect}, stops the consumer. */
+  async websocketDisconnect(event: WebsocketDisconnectEvent): Promise<void> {
+    this.#state = "closed";
+    await this.#leaveGroups();
+    await this.disconnect(event.code);
+    throw new StopConsumer("The client disconnected.");
+  }
+
+  /** Called once the client is gone, with its close code (1006 when the connection dropped). */
+  disconnect(_code: number): void | Promise<void> {}
+
+  protected override async dispatch(message: { type: string }): Promise<void> {
+    try {
+      await super.dispatch(message);
+    } catch (error) {
+      // A refusal or a client's bad frame closes the socket; the consumer waits for the disconnect.
+      if (!(error instanceof DenyConnection || error instanceof InvalidFrame)) throw error;
+      await this.close(this.#state === "connecting" ? undefined : error.closeCode);
+    }
+  }
+
+  protected override async failed(error: unknown): Promise<void> {
+    if (this.#state !== "accepted") return;
+    const code = error instanceof SwitchboardError ? error.closeCode : 1011;
+    // The socket may be gone already; the original error is the one worth reporting.
+    await this.close(code).catch(() => {});
+  }
+
+  protected override async teardown(): Promise<void> {
+    await this.#leaveGroups();
+  }
+
+  async #leaveGroups(): Promise<void> {
+    const { channelLayer: layer, channelName: channel } = this;
+    const groups = this.#joined;
+    this.#joined = [];
+    if (layer === null || channel === null) return;
+    for (const group of groups) await layer.groupDiscard(group, channel);
+  }
+}
+
+reserveConsumerMethods(WebsocketConsumer.prototype);
