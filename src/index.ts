@@ -13,3 +13,4 @@ export * from "./users/index.js";
 export * from "./auth/index.js";
 export * from "./routing/index.js";
 export * from "./security/index.js";
+export * from "./consumers/index.js";

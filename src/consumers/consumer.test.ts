@@ -1,0 +1,207 @@
+import assert from "node:assert/strict";
+import { after, describe, test } from "node:test";
+import { setImmediate as tick } from "node:timers/promises";
+import { ImproperlyConfigured, NoHandlerForMessage, StopConsumer } from "../errors.js";
+import { InMemoryChannelLayer } from "../layers/in-memory-channel-layer.js";
+import { setChannelLayer } from "../layers/registry.js";
+import { ApplicationCommunicator, WebsocketCommunicator } from "../testing/index.js";
+import type { ChannelMessage, ChannelScope } from "../types/asgi.js";
+import { Consumer } from "./consumer.js";
+import { WebsocketConsumer } from "./websocket-consumer.js";
+import type { WebsocketFrame } from "./websocket-consumer.js";
+
+/** A promise the test resolves by hand, to hold a handler mid-way without timers. */
+function gate(): { promise: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const promise = new Promise<void>((resolve) => (open = resolve));
+  return { promise, open };
+}
+
+/** Lets every pending promise chain run, so "nothing happened" is not a matter of time. */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 10; i++) await tick();
+}
+
+/** A worker consumer with no handlers of its own. */
+class Worker extends Consumer<ChannelScope> {}
+
+describe("Consumer dispatch", () => {
+  test("awaits a slow async handler before taking the next event", async () => {
+    const log: string[] = [];
+    const held = gate();
+    class Slow extends WebsocketConsumer {
+      override async receive({ text }: WebsocketFrame) {
+        log.push(`start ${text}`);
+        if (text === "1") await held.promise;
+        log.push(`end ${text}`);
+        await this.send({ text: `done ${text}` });
+      }
+    }
+    const communicator = new WebsocketCommunicator(Slow.asApp(), "/");
+    await communicator.connect();
+    await communicator.sendTo({ text: "1" });
+    await communicator.sendTo({ text: "2" });
+    await settle();
+    assert.deepEqual(log, ["start 1"]);
+    held.open();
+    assert.equal(await communicator.receiveFrom(), "done 1");
+    assert.equal(await communicator.receiveFrom(), "done 2");
+    assert.deepEqual(log, ["start 1", "end 1", "start 2", "end 2"]);
+    await communicator.disconnect();
+  });
+
+  test("calls plain and async handlers alike, named by the type in camelCase", async () => {
+    const seen: string[] = [];
+    class Named extends Consumer<ChannelScope> {
+      userLoggedIn(message: ChannelMessage) {
+        seen.push(`plain ${String(message.id)}`);
+      }
+      async chatMessage(message: ChannelMessage) {
+        await tick();
+        seen.push(`async ${String(message.text)}`);
+      }
+      workerStop(): void {
+        throw new StopConsumer("asked to stop");
+      }
+    }
+    const layer = new InMemoryChannelLayer();
+    after(() => layer.close());
+    const communicator = new ApplicationCommunicator(Named.asApp({ channelLayer: layer }), {
+      type: "channel",
+      channel: "events",
+    });
+    await layer.send("events", { type: "chat.message", text: "hi" });
+    await layer.send("events", { type: "user.logged_in", id: 7 });
+    await layer.send("events", { type: "worker_stop" });
+    await communicator.wait();
+    assert.deepEqual(seen, ["async hi", "plain 7"]);
+  });
+
+  test("fails with NoHandlerForMessage for a missing, malformed or reserved handler", async () => {
+    // Base-class API methods and Object.prototype members are never handlers.
+    const types = ["chat.missing", "_private", "chat..message", "send_event", "dispatch"];
+    for (const type of [...types, "constructor", "to_string"]) {
+      const layer = new InMemoryChannelLayer();
+      const communicator = new ApplicationCommunicator(Worker.asApp({ channelLayer: layer }), {
+        type: "channel",
+        channel: "worker",
+      });
+      await layer.send("worker", { type });
+      await assert.rejects(communicator.wait(), (error: unknown) => {
+        assert.ok(error instanceof NoHandlerForMessage, `${type}: ${String(error)}`);
+        assert.match(error.message, new RegExp(`"${type.replace(/\./g, "\\.")}"`));
+        return true;
+      });
+      await layer.close();
+    }
+  });
+
+  test("a channel-scope consumer needs a channel layer", async () => {
+    const communicator = new ApplicationCommunicator(Worker.asApp({ channelLayer: null }), {
+      type: "channel",
+      channel: "worker",
+    });
+    await assert.rejects(communicator.wait(), ImproperlyConfigured);
+  });
+});
+
+describe("Consumer with a channel layer", () => {
+  const layer = new InMemoryChannelLayer();
+  after(() => layer.close());
+
+  class Room extends WebsocketConsumer {
+    static override groups = ["room"];
+    override async connect() {
+      await this.accept();
+      await this.send({ text: this.channelName ?? "no channel" });
+    }
+    override receive({ text }: WebsocketFrame) {
+      return this.send({ text: `client ${text}` });
+    }
+    async chatMessage(message: ChannelMessage) {
+      await this.send({ text: `layer ${String(message.text)}` });
+    }
+  }
+
+  test("gets a channel name and dispatches messages sent to it like client events", async () => {
+    const communicator = new WebsocketCommunicator(Room.asApp({ channelLayer: layer }), "/");
+    await communicator.connect();
+    const channel = (await communicator.receiveFrom()) as string;
+    assert.match(channel, /^specific\./);
+    await layer.send(channel, { type: "chat.message", text: "hi" });
+    assert.equal(await communicator.receiveFrom(), "layer hi");
+    await communicator.disconnect();
+  });
+
+  test("joins static groups on connect and leaves them on disconnect", async () => {
+    const communicator = new WebsocketCommunicator(Room.asApp({ channelLayer: layer }), "/");
+    await communicator.connect();
+    const channel = (await communicator.receiveFrom()) as string;
+    await layer.groupSend("room", { type: "websocket.receive", text: "via group" });
+    assert.equal(await communicator.receiveFrom(), "client via group");
+    await communicator.disconnect();
+    // Gone from the group, and its channel no longer read: what is sent there stays queued.
+    await layer.groupSend("room", { type: "chat.message", text: "late" });
+    await layer.send(channel, { type: "chat.message", text: "direct" });
+    assert.deepEqual(await layer.receive(channel), { type: "chat.message", text: "direct" });
+  });
+
+  test("never runs a layer message concurrently with a client event", async () => {
+    const log: string[] = [];
+    const held = gate();
+    class Ordered extends Room {
+      override async receive({ text }: WebsocketFrame) {
+        log.push(`client ${text}`);
+        await this.send({ text: `client ${text}` });
+      }
+      override async chatMessage(message: ChannelMessage) {
+        log.push(`layer start ${String(message.text)}`);
+        await held.promise;
+        log.push(`layer end ${String(message.text)}`);
+      }
+    }
+    const communicator = new WebsocketCommunicator(Ordered.asApp({ channelLayer: layer }), "/");
+    await communicator.connect();
+    const channel = (await communicator.receiveFrom()) as string;
+    await layer.send(channel, { type: "chat.message", text: "slow" });
+    await settle();
+    await communicator.sendTo({ text: "fast" });
+    await settle();
+    assert.deepEqual(log, ["layer start slow"]);
+    held.open();
+    assert.equal(await communicator.receiveFrom(), "client fast");
+    assert.deepEqual(log, ["layer start slow", "layer end slow", "client fast"]);
+    await communicator.disconnect();
+  });
+
+  test("closes with 1011 and fails when a layer message has no handler", async () => {
+    const communicator = new WebsocketCommunicator(Room.asApp({ channelLayer: layer }), "/");
+    await communicator.connect();
+    const channel = (await communicator.receiveFrom()) as string;
+    await layer.send(channel, { type: "chat.unknown" });
+    assert.deepEqual(await communicator.receiveOutput(), { type: "websocket.close", code: 1011 });
+    await assert.rejects(communicator.wait(), /No handler for message type "chat.unknown"/);
+    await layer.groupSend("room", { type: "chat.message", text: "after failure" });
+    // The failed consumer left its group and stopped reading its channel.
+    await layer.send(channel, { type: "chat.message", text: "direct" });
+    assert.deepEqual(await layer.receive(channel), { type: "chat.message", text: "direct" });
+  });
+
+  test("uses the layer registered under static channelLayerAlias", async () => {
+    const alias = "consumers-test";
+    setChannelLayer(layer, alias);
+    after(() => setChannelLayer(null, alias));
+    class Aliased extends Room {
+      static override channelLayerAlias = alias;
+    }
+    const communicator = new WebsocketCommunicator(Aliased.asApp(), "/");
+    await communicator.connect();
+    assert.match((await communicator.receiveFrom()) as string, /^specific\./);
+    await communicator.disconnect();
+  });
+
+  test("refuses to connect when groups are set but no layer is configured", async () => {
+    const communicator = new WebsocketCommunicator(Room.asApp({ channelLayer: null }), "/");
+    await assert.rejects(communicator.connect(), /Room\.groups is set but no channel layer/);
+  });
+});
