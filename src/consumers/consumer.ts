@@ -31,9 +31,9 @@ type Dispatchable = { type: string };
  *
  * With a channel layer, the consumer gets a {@link Consumer.channelName} when the connection
  * opens, and messages sent to that channel are dispatched the same way, in the same queue as the
- * client's events (never concurrently with them). For a `channel` scope (a background worker) the
- * layer's `scope.channel` is the only source of events. A handler ends the consumer cleanly by
- * throwing `StopConsumer`.
+ * client's events (never concurrently with them). For a `channel` scope (a background worker, see
+ * `runWorker`) the messages come from the layer's `scope.channel`. A handler, or a `receive()`
+ * rejecting with it, ends the consumer cleanly by throwing `StopConsumer`.
  *
  * @example
  * ```ts
@@ -88,7 +88,9 @@ export class Consumer<S extends Scope = Scope> {
     this.#send = send;
     this.channelLayer = layer;
     const abort = new AbortController();
-    const sources: Array<() => Promise<Dispatchable>> = [];
+    // For a channel scope, the worker's receive() yields nothing and rejects with StopConsumer
+    // when the worker stops, which ends the consumer cleanly.
+    const sources: Array<() => Promise<Dispatchable>> = [receive];
     if (scope.type === "channel") {
       if (layer === null) {
         throw new ImproperlyConfigured(
@@ -96,9 +98,8 @@ export class Consumer<S extends Scope = Scope> {
         );
       }
       this.channelName = scope.channel;
-    } else {
-      sources.push(receive);
-      if (layer !== null) this.channelName = await layer.newChannel();
+    } else if (layer !== null) {
+      this.channelName = await layer.newChannel();
     }
     const channel = this.channelName;
     if (layer !== null && channel !== null) {
