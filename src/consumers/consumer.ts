@@ -105,16 +105,23 @@ export class Consumer<S extends Scope = Scope> {
     if (layer !== null && channel !== null) {
       sources.push(() => layer.receive(channel, abort.signal));
     }
+    let failure: { error: unknown } | null = null;
     try {
       await awaitManyDispatch(sources, (event) => this.dispatch(event));
     } catch (error) {
-      if (error instanceof StopConsumer) return;
-      await this.failed(error);
-      throw error;
-    } finally {
-      abort.abort(new StopConsumer("The connection ended; its channel is no longer read."));
-      await this.teardown();
+      if (!(error instanceof StopConsumer)) {
+        failure = { error };
+        await this.failed(error);
+      }
     }
+    abort.abort(new StopConsumer("The connection ended; its channel is no longer read."));
+    try {
+      await this.teardown();
+    } catch (error) {
+      // A failed cleanup matters only when nothing failed before it; else report the first error.
+      if (failure === null) throw error;
+    }
+    if (failure !== null) throw failure.error;
   }
 
   /** Calls the handler for `message.type`; throws `NoHandlerForMessage` when there is none. */

@@ -70,6 +70,19 @@ describe("WebsocketConsumer", () => {
     await communicator.disconnect();
   });
 
+  test("throws ProtocolError when accepting a subprotocol the client did not offer", async () => {
+    class Wrong extends WebsocketConsumer {
+      override connect() {
+        return this.accept("three");
+      }
+    }
+    const communicator = new WebsocketCommunicator(Wrong.asApp(), "/", { subprotocols: ["one"] });
+    await assert.rejects(
+      communicator.connect(),
+      /did not offer that subprotocol; pick one of scope\.subprotocols \(one\)/,
+    );
+  });
+
   test("refuses the handshake when connect closes before accepting", async () => {
     class Refuser extends WebsocketConsumer {
       override connect() {

@@ -77,6 +77,11 @@ export class WebsocketConsumer<S extends WebsocketScope = WebsocketScope> extend
     if (this.#state !== "connecting") {
       throw new ProtocolError(`accept() called on a WebSocket that is already ${this.#state}.`);
     }
+    if (subprotocol !== null && !this.scope.subprotocols.includes(subprotocol)) {
+      throw new ProtocolError(
+        `accept("${subprotocol}"): the client did not offer that subprotocol; pick one of scope.subprotocols (${this.scope.subprotocols.join(", ") || "none offered"}).`,
+      );
+    }
     this.#state = "accepted";
     await this.sendEvent({ type: "websocket.accept", subprotocol, ...(headers && { headers }) });
   }
