@@ -1,0 +1,121 @@
+import {
+  ImproperlyConfigured,
+  InvalidFrame,
+  type AuthScope,
+  type ChannelLayer,
+  type ChannelMessage,
+  type WebsocketScope,
+} from "../../src/index.js";
+import { WebsocketConsumer, type WebsocketFrame } from "../../src/consumers/index.js";
+import { RoomPresence } from "./room-presence.js";
+import { isRoomName, roomGroup } from "./room-store.js";
+
+/**
+ * The subprotocol of the browser page: the server sends JSON frames, `{type: "message", user,
+ * text}` and `{type: "presence", users}`. Without it a client gets the raw text relay.
+ */
+export const CHAT_SUBPROTOCOL = "switchboard.chat.v1";
+
+interface Membership {
+  layer: ChannelLayer;
+  group: string;
+  channel: string;
+  username: string;
+}
+
+/**
+ * `/ws/chat/<room>/`: a room's members, in one channel-layer group on every process. Every text
+ * frame a member sends reaches every member, sender included. Presence needs no shared store: a
+ * newcomer announces itself to the group, each member answers on the newcomer's own channel, and
+ * a leaving member announces that too.
+ */
+export class ChatConsumer extends WebsocketConsumer<WebsocketScope & AuthScope> {
+  readonly #presence = new RoomPresence();
+  #membership: Membership | null = null;
+  #json = false;
+
+  override async connect(): Promise<void> {
+    const { user, urlRoute, subprotocols } = this.scope;
+    const room = String(urlRoute?.kwargs.room);
+    if (!user.isAuthenticated || !isRoomName(room)) return this.close();
+    const { channelLayer: layer, channelName: channel } = this;
+    if (layer === null || channel === null) {
+      throw new ImproperlyConfigured(
+        "The chat needs a channel layer: call setChannelLayer(layer).",
+      );
+    }
+    const membership = { layer, group: roomGroup(room), channel, username: user.username };
+    // In the group before the announcement, so no message sent after it can miss this channel.
+    await layer.groupAdd(membership.group, channel);
+    this.#membership = membership;
+    this.#json = subprotocols.includes(CHAT_SUBPROTOCOL);
+    await this.accept(this.#json ? CHAT_SUBPROTOCOL : null);
+    await layer.groupSend(membership.group, {
+      type: "presence.join",
+      channel,
+      user: membership.username,
+    });
+  }
+
+  override async receive(frame: WebsocketFrame): Promise<void> {
+    const membership = this.#joined();
+    if (frame.text === undefined) throw new InvalidFrame("The chat carries text frames only.");
+    await membership.layer.groupSend(membership.group, {
+      type: "chat.message",
+      user: membership.username,
+      text: frame.text,
+    });
+  }
+
+  /** A member's message, from the group: the same text to raw clients, JSON to the page. */
+  async chatMessage(message: ChannelMessage): Promise<void> {
+    const text = String(message.text);
+    if (!this.#json) return this.send({ text });
+    await this.#sendJson({ type: "message", user: String(message.user), text });
+  }
+
+  /** A newcomer announced itself: note it and tell it, on its own channel, that we are here. */
+  async presenceJoin(message: ChannelMessage): Promise<void> {
+    const { layer, channel, username } = this.#joined();
+    const newcomer = String(message.channel);
+    if (newcomer !== channel) {
+      await layer.send(newcomer, { type: "presence.here", channel, user: username });
+    }
+    if (this.#presence.add(newcomer, String(message.user))) await this.#sendPresence();
+  }
+
+  /** A member answered our announcement. */
+  async presenceHere(message: ChannelMessage): Promise<void> {
+    if (this.#presence.add(String(message.channel), String(message.user))) {
+      await this.#sendPresence();
+    }
+  }
+
+  /** A member left the room. */
+  async presenceLeave(message: ChannelMessage): Promise<void> {
+    if (this.#presence.remove(String(message.channel))) await this.#sendPresence();
+  }
+
+  protected override async teardown(): Promise<void> {
+    await super.teardown();
+    const membership = this.#membership;
+    this.#membership = null;
+    if (membership === null) return;
+    const { layer, group, channel } = membership;
+    await layer.groupDiscard(group, channel);
+    await layer.groupSend(group, { type: "presence.leave", channel });
+  }
+
+  #joined(): Membership {
+    if (this.#membership === null) throw new Error("ChatConsumer got a message before joining.");
+    return this.#membership;
+  }
+
+  async #sendPresence(): Promise<void> {
+    if (this.#json) await this.#sendJson({ type: "presence", users: this.#presence.usernames() });
+  }
+
+  #sendJson(content: object): Promise<void> {
+    return this.send({ text: JSON.stringify(content) });
+  }
+}

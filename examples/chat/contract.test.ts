@@ -1,0 +1,210 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { serve, silentLogger, type ServerHandle } from "../../src/server/index.js";
+import { CHAT_SUBPROTOCOL } from "./chat-consumer.js";
+import { createChat, type Chat } from "./create-chat.js";
+import { newSecretKey } from "./secret-key-file.js";
+import { ChatClient, closeSocket } from "./testing/chat-client.js";
+
+/** The demo on a real port, with its own SQLite file, stopped and removed by `stop()`. */
+async function startChat({ bench = false } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), "sb-chat-"));
+  const chat: Chat = await createChat({
+    database: join(dir, "chat.sqlite3"),
+    secretKey: newSecretKey(),
+    redisUrl: null,
+    redisPrefix: "unused:",
+    bench,
+  });
+  const server: ServerHandle = await serve(chat.application, { port: 0, logger: silentLogger });
+  return {
+    url: server.url,
+    async stop() {
+      await server.close({ timeoutMs: 1000 });
+      await chat.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+const PASSWORD = "correct horse battery";
+
+describe("chat demo contract", () => {
+  let demo: Awaited<ReturnType<typeof startChat>>;
+  let ada: ChatClient;
+  before(async () => {
+    demo = await startChat();
+    ada = new ChatClient(demo.url);
+    await ada.signup("ada", PASSWORD);
+    await new ChatClient(demo.url).signup("grace", PASSWORD);
+  });
+  after(() => demo.stop());
+
+  test("POST /login/ answers 200 and sets the sessionid cookie", async () => {
+    const client = new ChatClient(demo.url);
+    const response = await client.post("/login/", { username: "ada", password: PASSWORD });
+    assert.equal(response.status, 200);
+    assert.match(response.headers.get("set-cookie") ?? "", /sessionid=[a-z0-9]{32};/);
+    assert.equal(await (await client.request("/whoami/")).text(), "ada");
+  });
+
+  test("POST /login/ from a browser form redirects to next with 303", async () => {
+    const client = new ChatClient(demo.url);
+    const response = await client.post(
+      "/login/",
+      { username: "ada", password: PASSWORD, next: "/chat/lobby/" },
+      { headers: { accept: "text/html,application/xhtml+xml" } },
+    );
+    assert.equal(response.status, 303);
+    assert.equal(response.headers.get("location"), "/chat/lobby/");
+    assert.ok(client.cookies.has("sessionid"));
+  });
+
+  test("a next pointing at another host is replaced by /", async () => {
+    const client = new ChatClient(demo.url);
+    const response = await client.post(
+      "/login/",
+      { username: "ada", password: PASSWORD, next: "//evil.example/" },
+      { headers: { accept: "text/html" } },
+    );
+    assert.equal(response.headers.get("location"), "/");
+  });
+
+  test("a wrong password answers 403 with the form and the error, and no session cookie", async () => {
+    const client = new ChatClient(demo.url);
+    const response = await client.post("/login/", {
+      username: "<ada>",
+      password: "wrong",
+    });
+    assert.equal(response.status, 403);
+    const body = await response.text();
+    assert.match(body, /<form method="post" action="\/login\/">/);
+    assert.match(body, /do not match an account/);
+    assert.match(body, /value="&lt;ada&gt;"/, "the echoed username is escaped");
+    assert.doesNotMatch(response.headers.getSetCookie().join("\n"), /sessionid=/);
+    assert.equal((await client.request("/whoami/")).status, 403);
+  });
+
+  test("POST /login/ without a CSRF token is refused", async () => {
+    const client = new ChatClient(demo.url);
+    const response = await client.post(
+      "/login/",
+      { username: "ada", password: PASSWORD },
+      { csrf: false },
+    );
+    assert.equal(response.status, 403);
+    assert.match(await response.text(), /CSRF/);
+    assert.equal(client.cookies.has("sessionid"), false);
+  });
+
+  test("GET /whoami/ answers the username as text, 403 when anonymous", async () => {
+    const response = await ada.request("/whoami/");
+    assert.equal(response.status, 200);
+    assert.match(response.headers.get("content-type") ?? "", /^text\/plain/);
+    assert.equal(await response.text(), "ada");
+    assert.equal((await new ChatClient(demo.url).request("/whoami/")).status, 403);
+  });
+
+  test("the room page sends an anonymous visitor to the login form", async () => {
+    const response = await new ChatClient(demo.url).request("/chat/lobby/");
+    assert.equal(response.status, 302);
+    assert.equal(response.headers.get("location"), "/login/?next=%2Fchat%2Flobby%2F");
+    assert.equal((await ada.request("/chat/lobby/")).status, 200);
+  });
+
+  test("/ws/echo/ echoes every text frame of a signed-in client", async () => {
+    const { socket, inbox } = await ada.websocket("/ws/echo/");
+    assert.ok(socket);
+    socket.send("ping 1");
+    socket.send("ping 2");
+    assert.equal(await inbox.next(), "ping 1");
+    assert.equal(await inbox.next(), "ping 2");
+    await closeSocket(socket);
+  });
+
+  test("an anonymous client's sockets are refused with 403", async () => {
+    const anonymous = new ChatClient(demo.url);
+    assert.equal((await anonymous.websocket("/ws/echo/")).status, 403);
+    assert.equal((await anonymous.websocket("/ws/chat/lobby/")).status, 403);
+  });
+
+  test("a socket opened from another origin is refused, one from this origin accepted", async () => {
+    const foreign = await ada.websocket("/ws/chat/lobby/", { origin: "http://evil.example" });
+    assert.equal(foreign.status, 403);
+    const own = await ada.websocket("/ws/chat/lobby/", { origin: demo.url });
+    assert.equal(own.status, 101);
+    await closeSocket(own.socket!);
+  });
+
+  test("/ws/chat/<room>/ delivers each text frame unchanged to every member, sender included", async () => {
+    const grace = new ChatClient(demo.url);
+    await grace.post("/login/", { username: "grace", password: PASSWORD });
+    const first = await ada.websocket("/ws/chat/relay/");
+    const second = await grace.websocket("/ws/chat/relay/");
+    const elsewhere = await grace.websocket("/ws/chat/other-room/");
+    assert.ok(first.socket && second.socket && elsewhere.socket);
+    const inboxes = [first.inbox, second.inbox];
+    first.socket.send('hello {"not": "json"}');
+    for (const inbox of inboxes) assert.equal(await inbox.next(), 'hello {"not": "json"}');
+    second.socket.send("hi ada");
+    for (const inbox of inboxes) assert.equal(await inbox.next(), "hi ada");
+    await assert.rejects(elsewhere.inbox.next(200), /no frame/);
+    await Promise.all([first.socket, second.socket, elsewhere.socket].map(closeSocket));
+  });
+
+  test(`the ${CHAT_SUBPROTOCOL} subprotocol carries usernames and presence as JSON`, async () => {
+    const grace = new ChatClient(demo.url);
+    await grace.post("/login/", { username: "grace", password: PASSWORD });
+    const first = await ada.websocket("/ws/chat/json/", { subprotocol: CHAT_SUBPROTOCOL });
+    assert.ok(first.socket);
+    assert.equal(first.socket.protocol, CHAT_SUBPROTOCOL);
+    const adaInbox = first.inbox;
+    await adaInbox.presence(["ada"]);
+
+    const second = await grace.websocket("/ws/chat/json/", { subprotocol: CHAT_SUBPROTOCOL });
+    assert.ok(second.socket);
+    const graceInbox = second.inbox;
+    await adaInbox.presence(["ada", "grace"]);
+    await graceInbox.presence(["ada", "grace"]);
+
+    second.socket.send("hello <ada>");
+    const message = { type: "message", user: "grace", text: "hello <ada>" };
+    assert.deepEqual(await adaInbox.nextOfType("message"), message);
+    assert.deepEqual(await graceInbox.nextOfType("message"), message);
+
+    await closeSocket(second.socket);
+    await adaInbox.presence(["ada"]);
+    await closeSocket(first.socket);
+  });
+
+  test("after logout the session cookie is gone and its sockets are refused", async () => {
+    const client = new ChatClient(demo.url);
+    await client.post("/login/", { username: "grace", password: PASSWORD });
+    const stale = client.cookies.get("sessionid");
+    assert.equal((await client.post("/logout/", {})).status, 303);
+    assert.equal(client.cookies.has("sessionid"), false);
+    assert.equal((await client.request("/whoami/")).status, 403);
+    client.cookies.set("sessionid", stale!);
+    assert.equal((await client.websocket("/ws/chat/lobby/")).status, 403);
+  });
+});
+
+describe("chat demo contract with SWITCHBOARD_BENCH", () => {
+  test("POST /login/ is accepted without a CSRF token", async (t) => {
+    const demo = await startChat({ bench: true });
+    t.after(() => demo.stop());
+    const client = new ChatClient(demo.url);
+    await client.signup("bench", PASSWORD);
+    const fresh = new ChatClient(demo.url);
+    const response = await fresh.post(
+      "/login/",
+      { username: "bench", password: PASSWORD },
+      { csrf: false },
+    );
+    assert.equal(response.status, 200);
+    assert.ok(fresh.cookies.has("sessionid"));
+  });
+});

@@ -1,0 +1,107 @@
+import {
+  authMiddlewareStack,
+  csrfMiddleware,
+  getChannelLayer,
+  ModelBackend,
+  openDatabase,
+  Passwords,
+  path,
+  protocolTypeRouter,
+  setChannelLayer,
+  SqlUserStore,
+  urlRouter,
+  type Application,
+  type AuthMiddlewareStackOptions,
+  type HttpScope,
+} from "../../src/index.js";
+import { browserOriginValidator } from "./browser-origin-validator.js";
+import { ChatConsumer } from "./chat-consumer.js";
+import { provideServices, type ChatServices } from "./chat-scope.js";
+import { EchoConsumer } from "./echo-consumer.js";
+import { LoginConsumer } from "./login-consumer.js";
+import { LogoutConsumer } from "./logout-consumer.js";
+import { RoomStore } from "./room-store.js";
+import { RoomPageConsumer, RoomsConsumer } from "./rooms-consumer.js";
+import type { ChatSettings } from "./settings.js";
+import { openSharedState } from "./shared-state.js";
+import { SignupConsumer } from "./signup-consumer.js";
+import { StaticConsumer } from "./static-consumer.js";
+import { WhoamiConsumer } from "./whoami-consumer.js";
+
+/** The chat demo, ready to serve; `close()` releases the database, Redis and the layer. */
+export interface Chat {
+  application: Application;
+  close(): Promise<void>;
+}
+
+// Pages read nothing from the channel layer: without one, a request costs no layer channel.
+const noLayer = { channelLayer: null } as const;
+
+function httpApplication(
+  settings: ChatSettings,
+  services: ChatServices,
+  auth: AuthMiddlewareStackOptions,
+) {
+  const pages = urlRouter([
+    path("", RoomsConsumer.asApp(noLayer)),
+    path("login/", LoginConsumer.asApp(noLayer)),
+    path("signup/", SignupConsumer.asApp(noLayer)),
+    path("logout/", LogoutConsumer.asApp(noLayer)),
+    path("whoami/", WhoamiConsumer.asApp(noLayer)),
+    path("chat/<str:room>/", RoomPageConsumer.asApp(noLayer)),
+  ]);
+  const csrf = csrfMiddleware({
+    exempt: settings.bench ? (scope) => scope.path === "/login/" : undefined,
+  });
+  return urlRouter<HttpScope>([
+    // Outside the auth stack: a stylesheet needs no session lookup.
+    path("static/<str:name>", StaticConsumer.asApp(noLayer)),
+    path("", authMiddlewareStack(csrf(provideServices(services)(pages)), auth), { nested: true }),
+  ]);
+}
+
+/**
+ * Builds the chat application from `settings`: opens and migrates the database, opens the
+ * session store and channel layer (Redis when configured) and installs the layer with
+ * `setChannelLayer`, so the chat consumers find it.
+ *
+ * @example
+ * ```ts
+ * const chat = await createChat(settingsFromEnv());
+ * const server = await serve(chat.application, { port: 8000 });
+ * ```
+ */
+export async function createChat(settings: ChatSettings): Promise<Chat> {
+  const db = await openDatabase(settings.database);
+  const users = new SqlUserStore(db);
+  const rooms = new RoomStore(db);
+  await users.migrate();
+  await rooms.migrate();
+  const shared = await openSharedState(settings, db);
+  setChannelLayer(shared.layer);
+
+  const passwords = new Passwords();
+  const backends = [new ModelBackend({ users, passwords })];
+  const auth = { store: shared.sessions, backends, secretKey: settings.secretKey };
+  const websocket = browserOriginValidator(
+    authMiddlewareStack(
+      urlRouter([
+        path("ws/echo/", EchoConsumer.asApp(noLayer)),
+        path("ws/chat/<str:room>/", ChatConsumer.asApp()),
+      ]),
+      auth,
+    ),
+  );
+  const services = { users, rooms, backends, passwords };
+  return {
+    application: protocolTypeRouter({
+      http: httpApplication(settings, services, auth),
+      websocket,
+    }),
+    async close() {
+      if (getChannelLayer() === shared.layer) setChannelLayer(null);
+      await shared.close();
+      await db.close();
+    },
+  };
+}

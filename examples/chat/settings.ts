@@ -1,0 +1,54 @@
+import { DEFAULT_DATABASE_URL, ImproperlyConfigured } from "../../src/index.js";
+import { loadOrCreateSecretKey, newSecretKey } from "./secret-key-file.js";
+
+/** What the chat demo is configured with; {@link settingsFromEnv} reads it from the environment. */
+export interface ChatSettings {
+  /** A SQLite path, `:memory:` or a `postgres://` URL: users, rooms and (without Redis) sessions. */
+  database: string;
+  /** Keys the session auth hash; at least 32 characters. */
+  secretKey: string;
+  /** With a Redis URL, the channel layer and sessions live in Redis so several processes share rooms. */
+  redisUrl: string | null;
+  /** Prefix of every Redis key the demo makes, so deployments and test runs can share a Redis. */
+  redisPrefix: string;
+  /** Accept `POST /login/` without a CSRF token, for load generators. Never in production. */
+  bench: boolean;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function secretKeyFor(database: string, env: Env): string {
+  const given = env.SWITCHBOARD_SECRET_KEY;
+  if (given !== undefined && given !== "") return given;
+  if (/^postgres(ql)?:\/\//i.test(database)) {
+    throw new ImproperlyConfigured(
+      "With a PostgreSQL database set SWITCHBOARD_SECRET_KEY (32+ random characters): there is no database file to keep a generated key beside.",
+    );
+  }
+  const path = database.startsWith("sqlite:") ? database.slice("sqlite:".length) : database;
+  // An in-memory database forgets every session on exit, so a key that dies with it loses nothing.
+  if (path === ":memory:") return newSecretKey();
+  // "-secret-key" after the database name matches the repository's "*.sqlite3-*" ignore rule.
+  return loadOrCreateSecretKey(`${path}-secret-key`);
+}
+
+/**
+ * The demo's settings from the environment: `SWITCHBOARD_DB` (default `./switchboard.sqlite3`),
+ * `SWITCHBOARD_SECRET_KEY` (else generated once into a file beside the database),
+ * `REDIS_URL`, `SWITCHBOARD_REDIS_PREFIX` (default `switchboard:`) and `SWITCHBOARD_BENCH=1`.
+ *
+ * @example
+ * ```ts
+ * const chat = await createChat(settingsFromEnv());
+ * ```
+ */
+export function settingsFromEnv(env: Env = process.env): ChatSettings {
+  const database = env.SWITCHBOARD_DB || DEFAULT_DATABASE_URL;
+  return {
+    database,
+    secretKey: secretKeyFor(database, env),
+    redisUrl: env.REDIS_URL || null,
+    redisPrefix: env.SWITCHBOARD_REDIS_PREFIX || "switchboard:",
+    bench: env.SWITCHBOARD_BENCH === "1",
+  };
+}

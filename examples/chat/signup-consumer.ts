@@ -1,0 +1,52 @@
+import { authenticate, login, UsernameTaken } from "../../src/index.js";
+import { PageConsumer, safeNext } from "./page-consumer.js";
+import { signupPage } from "./pages.js";
+
+/** Django's username rule: letters, digits and `@.+-_`, up to 150 characters. */
+const USERNAME = /^[\w.@+-]{1,150}$/;
+const MIN_PASSWORD_LENGTH = 8;
+
+/** Why a sign-up form cannot be accepted, or `null` when it can. */
+function signupError(username: string, password: string, again: string): string | null {
+  if (!USERNAME.test(username)) {
+    return "Usernames are 1 to 150 letters, digits or @ . + - _ characters.";
+  }
+  if (password.length < MIN_PASSWORD_LENGTH) {
+    return `Choose a password of at least ${MIN_PASSWORD_LENGTH} characters.`;
+  }
+  if (password !== again) return "The two passwords differ.";
+  return null;
+}
+
+/** `/signup/`: creates the account, logs it in and goes on to `next`. */
+export class SignupConsumer extends PageConsumer {
+  override async get(): Promise<void> {
+    const next = safeNext(this.query().get("next"));
+    await this.sendHtml(200, signupPage(this.context(), { username: "", next, error: null }));
+  }
+
+  override async post(form: URLSearchParams): Promise<void> {
+    const username = form.get("username") ?? "";
+    const password = form.get("password") ?? "";
+    const next = safeNext(form.get("next"));
+    const { users, passwords, backends } = this.scope.chat;
+    let error = signupError(username, password, form.get("password2") ?? "");
+    if (error === null) {
+      try {
+        await users.create({ username, passwordHash: await passwords.hash(password) });
+      } catch (cause) {
+        if (!(cause instanceof UsernameTaken)) throw cause;
+        error = "That username is taken; choose another.";
+      }
+    }
+    if (error !== null) {
+      await this.sendHtml(400, signupPage(this.context(), { username, next, error }));
+      return;
+    }
+    // Through the backends, so the session records which one vouches for the user.
+    const user = await authenticate({ username, password }, backends);
+    if (user === null) throw new Error(`The account "${username}" just created cannot log in.`);
+    await login(this.scope, user);
+    await this.redirect(next);
+  }
+}

@@ -1,0 +1,32 @@
+import { readFileSync } from "node:fs";
+import { HttpConsumer } from "../../src/consumers/index.js";
+import type { HttpScope } from "../../src/index.js";
+
+const TYPES: Record<string, string> = {
+  "chat.css": "text/css; charset=utf-8",
+  "chat.js": "text/javascript; charset=utf-8",
+};
+
+// Read once at start-up: the demo has two small files and no build step.
+const FILES = new Map(
+  Object.entries(TYPES).map(([name, type]) => [
+    name,
+    { type, body: readFileSync(new URL(`./static/${name}`, import.meta.url)) },
+  ]),
+);
+
+/** `GET /static/<name>`: the page's stylesheet and script. */
+export class StaticConsumer extends HttpConsumer<HttpScope> {
+  override async handle(): Promise<void> {
+    const file = FILES.get(String(this.scope.urlRoute?.kwargs.name));
+    if (file === undefined) {
+      await this.sendResponse(404, "Not Found\n", [["content-type", "text/plain; charset=utf-8"]]);
+      return;
+    }
+    await this.sendResponse(200, file.body, [
+      ["content-type", file.type],
+      ["x-content-type-options", "nosniff"],
+      ["cache-control", "no-cache"],
+    ]);
+  }
+}
