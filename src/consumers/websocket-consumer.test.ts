@@ -218,8 +218,8 @@ describe("WebsocketConsumer", () => {
         await this.send({ text: `hi ${this.scope.user.username}` });
       }
     }
-    const communicator = new WebsocketCommunicator(Greeter.asApp(), "/", {
-      scope: { user: { username: "ada" } },
+    const communicator = new WebsocketCommunicator<UserScope>(Greeter.asApp(), "/", {
+      user: { username: "ada" },
     });
     await communicator.connect();
     assert.equal(await communicator.receiveFrom(), "hi ada");

@@ -3,7 +3,7 @@ import type { Application, Headers, HttpScope } from "../types/asgi.js";
 import { ApplicationCommunicator, DEFAULT_TIMEOUT_MS } from "./application-communicator.js";
 import { normalizeHeaders, parseRequestTarget } from "./request-target.js";
 import type { HeadersInit } from "./request-target.js";
-import type { OptionsArg } from "./scope-extras.js";
+import type { OptionalWhenEmpty } from "./scope-extras.js";
 
 /** Scope fields the communicator fills with defaults that a test may override. */
 type HttpScopeDefaults = Partial<
@@ -11,10 +11,12 @@ type HttpScopeDefaults = Partial<
 >;
 
 /**
- * Options of an {@link HttpCommunicator}: scope defaults to override; fields the application's
- * scope type adds beyond `HttpScope` go under `scope` (see {@link OptionsArg}).
+ * Extra scope fields of an {@link HttpCommunicator}: defaults to override, and fields the
+ * application's scope type adds beyond `HttpScope`, which are required (see
+ * {@link OptionalWhenEmpty}).
  */
-export type HttpCommunicatorOptions = HttpScopeDefaults;
+export type HttpScopeExtras<S extends HttpScope = HttpScope> = HttpScopeDefaults &
+  Omit<S, keyof HttpScope>;
 
 /** A complete response, its body chunks joined. */
 export interface HttpTestResponse {
@@ -43,9 +45,8 @@ export class HttpCommunicator<S extends HttpScope = HttpScope> extends Applicati
     path: string,
     body: string | Uint8Array = new Uint8Array(),
     headers?: HeadersInit,
-    ...[options]: OptionsArg<HttpCommunicatorOptions, Omit<S, keyof HttpScope>>
+    ...[extras]: OptionalWhenEmpty<HttpScopeExtras<S>>
   ) {
-    const { scope: extras, ...defaults } = options ?? {};
     const scope = {
       type: "http",
       method: method.toUpperCase(),
@@ -56,7 +57,6 @@ export class HttpCommunicator<S extends HttpScope = HttpScope> extends Applicati
       server: ["testserver", 80],
       scheme: "http",
       httpVersion: "1.1",
-      ...defaults,
       ...extras,
     } as HttpScope as S;
     super(application, scope);

@@ -4,8 +4,8 @@
  */
 export { ApplicationCommunicator } from "./application-communicator.js";
 export { HttpCommunicator } from "./http-communicator.js";
-export type { HttpCommunicatorOptions, HttpTestResponse } from "./http-communicator.js";
+export type { HttpScopeExtras, HttpTestResponse } from "./http-communicator.js";
 export type { HeadersInit } from "./request-target.js";
-export type { OptionsArg } from "./scope-extras.js";
+export type { OptionalWhenEmpty } from "./scope-extras.js";
 export { WebsocketCommunicator } from "./websocket-communicator.js";
 export type { ConnectResult, WebsocketCommunicatorOptions } from "./websocket-communicator.js";

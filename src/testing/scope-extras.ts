@@ -1,13 +1,11 @@
 /**
- * The trailing options argument of a communicator. `Extra` is what the application's scope type
- * adds beyond the base scope (`user`, `session`, ...), given under `scope`: the argument and its
- * `scope` may be left out only when every extra field is optional, so a test must provide what
- * middleware would.
+ * The trailing options argument of a communicator: it may be left out only when every option is
+ * optional, so fields the application's scope type adds (`user`, `session`, ...) must be given,
+ * as middleware would add them.
  *
- * (`scope` is a property of its own rather than spread into the options because TypeScript then
- * infers the scope type from the application even when it is written inline as `X.asApp()`.)
+ * TypeScript infers the scope type from the application argument, except when that argument is
+ * a generic call written inline (`X.asApp()`) and the options carry extras: then name the scope
+ * type (`new WebsocketCommunicator<UserScope>(X.asApp(), ...)`) or assign the application to a
+ * `const` first.
  */
-export type OptionsArg<Options, Extra> =
-  Partial<Extra> extends Extra
-    ? [options?: Options & { scope?: Extra }]
-    : [options: Options & { scope: Extra }];
+export type OptionalWhenEmpty<O> = Partial<O> extends O ? [options?: O] : [options: O];

@@ -9,23 +9,24 @@ class Greeter extends WebsocketConsumer<UserScope> {}
 declare const plain: Application<WebsocketScope>;
 declare const httpNeedsSession: Application<HttpScope & { session: { key: string } }>;
 
-// Scope extras the consumer needs are required, with their types, even with asApp() inline.
-const greeter = new WebsocketCommunicator(Greeter.asApp(), "/", {
-  scope: { user: { username: "ada" } },
-});
+// Scope extras the consumer needs are required, with their types.
+const greeterApp = Greeter.asApp();
+const greeter = new WebsocketCommunicator(greeterApp, "/", { user: { username: "ada" } });
 expectType<WebsocketCommunicator<UserScope>>(greeter);
 // @ts-expect-error -- the consumer needs `user`
-new WebsocketCommunicator(Greeter.asApp(), "/");
+new WebsocketCommunicator(greeterApp, "/");
 // @ts-expect-error -- the consumer needs `user`
-new WebsocketCommunicator(Greeter.asApp(), "/", { headers: {} });
+new WebsocketCommunicator(greeterApp, "/", { headers: {} });
 // @ts-expect-error -- `user` has the wrong type
-new WebsocketCommunicator(Greeter.asApp(), "/", { scope: { user: 3 } });
+new WebsocketCommunicator(greeterApp, "/", { user: 3 });
+// With asApp() written inline, name the scope type (see OptionalWhenEmpty).
+new WebsocketCommunicator<UserScope>(Greeter.asApp(), "/", { user: { username: "ada" } });
 
 // Without extras, options may be left out.
 new WebsocketCommunicator(plain, "/");
 new WebsocketCommunicator(plain, "/", { subprotocols: ["chat"], headers: [["origin", "x"]] });
 
 // The same rule for HTTP.
-new HttpCommunicator(httpNeedsSession, "GET", "/", "", {}, { scope: { session: { key: "k" } } });
+new HttpCommunicator(httpNeedsSession, "GET", "/", "", {}, { session: { key: "k" } });
 // @ts-expect-error -- the application needs `session`
 new HttpCommunicator(httpNeedsSession, "GET", "/");

@@ -55,7 +55,6 @@ describe("WebsocketCommunicator", () => {
   test("puts scope extras and overrides on the scope", async () => {
     const communicator = new WebsocketCommunicator(scopeReporter, "/", {
       client: ["10.0.0.1", 1234],
-      scope: {},
     });
     await communicator.connect();
     const scope = (await communicator.receiveJsonFrom()) as WebsocketScope;

@@ -3,7 +3,7 @@ import type { Application, Headers, SendEvent, WebsocketScope } from "../types/a
 import { ApplicationCommunicator, DEFAULT_TIMEOUT_MS } from "./application-communicator.js";
 import { normalizeHeaders, parseRequestTarget } from "./request-target.js";
 import type { HeadersInit } from "./request-target.js";
-import type { OptionsArg } from "./scope-extras.js";
+import type { OptionalWhenEmpty } from "./scope-extras.js";
 
 /** Scope fields the communicator fills with defaults that a test may override. */
 type WebsocketScopeDefaults = Partial<
@@ -11,14 +11,16 @@ type WebsocketScopeDefaults = Partial<
 >;
 
 /**
- * Options of a {@link WebsocketCommunicator}; fields the application's scope type adds beyond
- * `WebsocketScope` (`user`, `session`, ...) go under `scope` (see {@link OptionsArg}).
+ * Options of a {@link WebsocketCommunicator}. Fields the application's scope type adds beyond
+ * `WebsocketScope` (`user`, `session`, ...) go on the scope and are required here (see
+ * {@link OptionalWhenEmpty}).
  */
-export type WebsocketCommunicatorOptions = {
+export type WebsocketCommunicatorOptions<S extends WebsocketScope = WebsocketScope> = {
   headers?: HeadersInit;
   /** Subprotocols the client offers, in order. */
   subprotocols?: string[];
-} & WebsocketScopeDefaults;
+} & WebsocketScopeDefaults &
+  Omit<S, keyof WebsocketScope>;
 
 /** What {@link WebsocketCommunicator.connect} learned from the handshake. */
 export type ConnectResult =
@@ -34,7 +36,7 @@ export type ConnectResult =
  * ```ts
  * const communicator = new WebsocketCommunicator(EchoConsumer.asApp(), "/echo/?room=1", {
  *   headers: { origin: "https://example.com" },
- *   scope: { user }, // what middleware would add: required when the consumer's scope type has it
+ *   user, // what middleware would add: required when the consumer's scope type has it
  * });
  * assert.deepEqual(await communicator.connect(), { connected: true, subprotocol: null, headers: [] });
  * await communicator.sendTo({ text: "hi" });
@@ -48,9 +50,9 @@ export class WebsocketCommunicator<
   constructor(
     application: Application<S>,
     path: string,
-    ...[options]: OptionsArg<WebsocketCommunicatorOptions, Omit<S, keyof WebsocketScope>>
+    ...[options]: OptionalWhenEmpty<WebsocketCommunicatorOptions<S>>
   ) {
-    const { headers, subprotocols, scope: extras, ...defaults } = options ?? {};
+    const { headers, subprotocols, ...extras } = options ?? {};
     const scope = {
       type: "websocket",
       ...parseRequestTarget(path),
@@ -61,7 +63,6 @@ export class WebsocketCommunicator<
       scheme: "ws",
       httpVersion: "1.1",
       subprotocols: subprotocols ?? [],
-      ...defaults,
       ...extras,
     } as WebsocketScope as S;
     super(application, scope);
