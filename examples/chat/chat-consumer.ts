@@ -1,12 +1,13 @@
 import {
   ImproperlyConfigured,
   InvalidFrame,
+  WebsocketConsumer,
   type AuthScope,
   type ChannelLayer,
   type ChannelMessage,
+  type WebsocketFrame,
   type WebsocketScope,
 } from "../../src/index.js";
-import { WebsocketConsumer, type WebsocketFrame } from "../../src/consumers/index.js";
 import { RoomPresence } from "./room-presence.js";
 import { isRoomName, roomGroup } from "./room-store.js";
 

@@ -1,5 +1,9 @@
-import type { AuthScope, WebsocketScope } from "../../src/index.js";
-import { WebsocketConsumer, type WebsocketFrame } from "../../src/consumers/index.js";
+import {
+  WebsocketConsumer,
+  type AuthScope,
+  type WebsocketFrame,
+  type WebsocketScope,
+} from "../../src/index.js";
 
 /** `/ws/echo/`: signed-in clients only (anonymous ones get HTTP 403); echoes every text frame. */
 export class EchoConsumer extends WebsocketConsumer<WebsocketScope & AuthScope> {

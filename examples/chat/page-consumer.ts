@@ -1,5 +1,4 @@
-import { HttpConsumer } from "../../src/consumers/index.js";
-import type { Headers } from "../../src/index.js";
+import { HttpConsumer, type Headers } from "../../src/index.js";
 import type { PageScope } from "./chat-scope.js";
 import type { Html } from "./html.js";
 import type { PageContext } from "./pages.js";

@@ -1,6 +1,5 @@
 import { readFileSync } from "node:fs";
-import { HttpConsumer } from "../../src/consumers/index.js";
-import type { HttpScope } from "../../src/index.js";
+import { HttpConsumer, type HttpScope } from "../../src/index.js";
 
 const TYPES: Record<string, string> = {
   "chat.css": "text/css; charset=utf-8",
