@@ -57,8 +57,9 @@ export class ApplicationCommunicator<S extends Scope = Scope> {
    * application returned without sending anything more.
    */
   async receiveOutput(timeoutMs = DEFAULT_TIMEOUT_MS): Promise<SendEvent> {
-    if (this.#output.size === 0) this.#throwIfFailed();
-    if (this.#output.size === 0 && this.#outcome.state === "returned") {
+    if (this.#output.size > 0) return this.#output.shift();
+    this.#throwIfFailed();
+    if (this.#outcome.state === "returned") {
       throw new CommunicatorTimeout(
         "Waited for an event from the application, but it had already returned without sending one.",
       );
