@@ -1,0 +1,203 @@
+/**
+ * Authenticated WebSocket handshakes: each client sends a `sessionid` cookie; the server loads the
+ * session from SQLite, then the user, checks the session auth hash, accepts and greets the user by
+ * name; the client closes. `switchboard` mode: serve + authMiddlewareStack (cookie → session →
+ * user) + urlRouter + a WebsocketConsumer. `raw` mode: a plain `ws` server doing the same SQLite
+ * queries and HMAC check by hand. Server in a child process, clients here.
+ *
+ *   node --import tsx bench/auth-handshake.ts [--handshakes 3000] [--concurrency 50] [--rounds 3]
+ */
+import { fork } from "node:child_process";
+import { createServer } from "node:http";
+import { once } from "node:events";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import Database from "better-sqlite3";
+import { parseCookie } from "cookie";
+import WebSocket, { WebSocketServer } from "ws";
+import type { AuthScope } from "../src/auth/index.js";
+import type { WebsocketScope } from "../src/types/asgi.js";
+
+const SECRET = "bench-secret-key-0123456789abcdefghijkl";
+
+/** The same statements SqlSessionStore.load and SqlUserStore.getById run. */
+const LOAD_SESSION =
+  "SELECT session_data, expires_at FROM switchboard_sessions WHERE session_key = ? AND expires_at > ?";
+const GET_USER =
+  "SELECT id, username, password_hash, is_active, is_staff, is_superuser, last_login, date_joined FROM switchboard_user WHERE id = ?";
+
+async function rawServer(file: string): Promise<number> {
+  const { sessionAuthHash } = await import("../src/auth/session-auth-hash.js");
+  const { timingSafeEqual } = await import("node:crypto");
+  const db = new Database(file);
+  db.pragma("journal_mode = WAL");
+  const loadSession = db.prepare(LOAD_SESSION);
+  const getUser = db.prepare(GET_USER);
+  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
+  const server = createServer();
+  server.on("upgrade", (request, socket, head) => {
+    const key = parseCookie(request.headers.cookie ?? "").sessionid ?? "";
+    const row = loadSession.get(key, Date.now()) as { session_data: string } | undefined;
+    const data = row ? (JSON.parse(row.session_data) as Record<string, string>) : {};
+    const user = data._auth_user_id
+      ? (getUser.get(Number(data._auth_user_id)) as
+          { username: string; password_hash: string; is_active: number } | undefined)
+      : undefined;
+    const expected = user
+      ? Buffer.from(sessionAuthHash({ passwordHash: user.password_hash }, SECRET))
+      : null;
+    const stored = Buffer.from(data._auth_user_hash ?? "");
+    const valid =
+      user?.is_active &&
+      expected !== null &&
+      expected.length === stored.length &&
+      timingSafeEqual(expected, stored);
+    if (!valid) {
+      socket.end("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+      return;
+    }
+    wss.handleUpgrade(request, socket, head, (ws) => ws.send(`hello ${user.username}`));
+  });
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  return (server.address() as { port: number }).port;
+}
+
+async function switchboardServer(file: string): Promise<number> {
+  const { authMiddlewareStack, ModelBackend } = await import("../src/auth/index.js");
+  const { WebsocketConsumer } = await import("../src/consumers/index.js");
+  const { protocolTypeRouter, path, urlRouter } = await import("../src/routing/index.js");
+  const { serve, silentLogger } = await import("../src/server/index.js");
+  const { SqliteDatabase, SqlSessionStore } = await import("../src/stores/index.js");
+  const { SqlUserStore } = await import("../src/users/index.js");
+  const db = new SqliteDatabase(file);
+  class ChatConsumer extends WebsocketConsumer<WebsocketScope & AuthScope> {
+    override async connect() {
+      if (!this.scope.user.isAuthenticated) return this.close();
+      await this.accept();
+      await this.send({ text: `hello ${this.scope.user.username}` });
+    }
+  }
+  const app = authMiddlewareStack(urlRouter([path("chat/", ChatConsumer.asApp())]), {
+    store: new SqlSessionStore(db),
+    backends: [new ModelBackend({ users: new SqlUserStore(db) })],
+    secretKey: SECRET,
+  });
+  const server = await serve(protocolTypeRouter({ websocket: app }), {
+    port: 0,
+    logger: silentLogger,
+    keepaliveIntervalMs: 0,
+  });
+  return server.port;
+}
+
+/** A database with one user and one logged-in session; resolves the cookie to send. */
+async function prepare(file: string): Promise<string> {
+  const { sessionAuthHash } = await import("../src/auth/session-auth-hash.js");
+  const { newSessionKey } = await import("../src/sessions/session-key.js");
+  const { SqliteDatabase, SqlSessionStore } = await import("../src/stores/index.js");
+  const { SqlUserStore } = await import("../src/users/index.js");
+  const db = new SqliteDatabase(file);
+  const users = new SqlUserStore(db);
+  const sessions = new SqlSessionStore(db);
+  await users.migrate();
+  await sessions.migrate();
+  const ada = await users.create({
+    username: "ada",
+    passwordHash: "scrypt$N=1024,r=8,p=1$salt$aGFzaA==",
+  });
+  const key = await newSessionKey();
+  const data = {
+    _auth_user_id: String(ada.id),
+    _auth_user_backend: "model",
+    _auth_user_hash: sessionAuthHash(ada, SECRET),
+  };
+  await sessions.save(key, JSON.stringify(data), new Date(Date.now() + 3_600_000), true);
+  await db.close();
+  return `sessionid=${key}`;
+}
+
+async function handshake(url: string, cookie: string): Promise<void> {
+  const socket = new WebSocket(url, { headers: { cookie }, perMessageDeflate: false });
+  const [data] = (await once(socket, "message")) as [Buffer];
+  if (data.toString() !== "hello ada") throw new Error(`unexpected greeting ${data.toString()}`);
+  socket.close();
+  await once(socket, "close");
+}
+
+async function measure(
+  mode: string,
+  file: string,
+  cookie: string,
+  total: number,
+  concurrency: number,
+) {
+  const child = fork(new URL(import.meta.url).pathname, ["--serve", mode, "--file", file], {
+    execArgv: [
+      "--import",
+      "tsx",
+      ...(process.env.BENCH_PROF ? ["--cpu-prof", "--cpu-prof-dir=/tmp/prof-auth"] : []),
+    ],
+  });
+  const [port] = (await once(child, "message")) as [number];
+  const url = `ws://127.0.0.1:${port}/chat/`;
+  for (let i = 0; i < 200; i++) await handshake(url, cookie); // warm-up
+  let started = 0;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (started++ < total) await handshake(url, cookie);
+    }),
+  );
+  const seconds = (performance.now() - start) / 1000;
+  child.send("exit");
+  await once(child, "exit");
+  return total / seconds;
+}
+
+const { values } = parseArgs({
+  options: {
+    serve: { type: "string" },
+    file: { type: "string" },
+    handshakes: { type: "string", default: "3000" },
+    concurrency: { type: "string", default: "50" },
+    rounds: { type: "string", default: "3" },
+  },
+});
+if (values.serve !== undefined) {
+  const file = values.file ?? "";
+  const port = values.serve === "raw" ? await rawServer(file) : await switchboardServer(file);
+  process.send?.(port);
+  process.once("message", () => process.exit(0));
+} else {
+  const dir = mkdtempSync(join(tmpdir(), "sb-bench-auth-"));
+  try {
+    const file = join(dir, "bench.sqlite3");
+    const cookie = await prepare(file);
+    const total = Number(values.handshakes);
+    const concurrency = Number(values.concurrency);
+    const results: Record<string, number[]> = { raw: [], switchboard: [] };
+    // Alternating rounds spread any drift in machine load over both modes.
+    for (let round = 0; round < Number(values.rounds); round++) {
+      for (const mode of ["raw", "switchboard"]) {
+        results[mode]!.push(await measure(mode, file, cookie, total, concurrency));
+      }
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const raw = median(results.raw!);
+    const sb = median(results.switchboard!);
+    console.log(
+      `raw ws       ${raw.toFixed(0)} handshakes/s (rounds: ${results.raw!.map((x) => x.toFixed(0)).join(", ")})`,
+    );
+    console.log(
+      `switchboard  ${sb.toFixed(0)} handshakes/s (rounds: ${results.switchboard!.map((x) => x.toFixed(0)).join(", ")})`,
+    );
+    console.log(
+      `  switchboard/raw: ${(sb / raw).toFixed(2)}x (${total} handshakes, concurrency ${concurrency})`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
