@@ -79,7 +79,14 @@ describe("Consumer dispatch", () => {
 
   test("fails with NoHandlerForMessage for a missing, malformed or reserved handler", async () => {
     // Base-class API methods and Object.prototype members are never handlers.
-    const types = ["chat.missing", "_private", "chat..message", "send_event", "dispatch"];
+    const types = [
+      "chat.missing",
+      "_private",
+      ".private",
+      "chat..message",
+      "send_event",
+      "dispatch",
+    ];
     for (const type of [...types, "constructor", "to_string"]) {
       const layer = new InMemoryChannelLayer();
       const communicator = new ApplicationCommunicator(Worker.asApp({ channelLayer: layer }), {

@@ -195,6 +195,35 @@ describe("WebsocketConsumer", () => {
     await assert.rejects(twice.wait(), /already accepted/);
   });
 
+  test("closes with the given code and reason", async () => {
+    class Closer extends WebsocketConsumer {
+      override async connect() {
+        await this.accept();
+        await this.close(4007, "test reason");
+      }
+    }
+    const communicator = new WebsocketCommunicator(Closer.asApp(), "/");
+    await communicator.connect();
+    assert.deepEqual(await communicator.receiveOutput(), {
+      type: "websocket.close",
+      code: 4007,
+      reason: "test reason",
+    });
+    await communicator.disconnect(4007);
+  });
+
+  test("treats a websocket.receive whose text is null as a bytes frame", async () => {
+    const communicator = new WebsocketCommunicator(EchoConsumer.asApp(), "/");
+    await communicator.connect();
+    await communicator.sendInput({
+      type: "websocket.receive",
+      text: null as unknown as undefined,
+      bytes: Buffer.from("test data"),
+    });
+    assert.deepEqual(await communicator.receiveFrom(), Buffer.from("test data"));
+    await communicator.disconnect();
+  });
+
   test("drops frames sent after close", async () => {
     class Chatty extends WebsocketConsumer {
       override async receive() {

@@ -88,8 +88,11 @@ export class WebsocketConsumer<S extends WebsocketScope = WebsocketScope> extend
 
   /** Handles `websocket.receive`: calls {@link receive} with the frame. */
   async websocketReceive(event: WebsocketReceiveEvent): Promise<void> {
+    // typeof, not `!== undefined`: a message relayed through a layer may carry `text: null`.
     await this.receive(
-      event.text !== undefined ? { text: event.text } : { bytes: event.bytes ?? new Uint8Array() },
+      typeof event.text === "string"
+        ? { text: event.text }
+        : { bytes: event.bytes ?? new Uint8Array() },
     );
   }
 
