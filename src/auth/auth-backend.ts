@@ -1,6 +1,13 @@
 import type { User } from "../users/user.js";
 
-/** What a client offers to prove who it is, e.g. `{ username, password }`. */
+/**
+ * What a client offers to prove who it is; each backend reads the fields it knows.
+ *
+ * @example
+ * ```ts
+ * const credentials: Credentials = { username: "ada", password: "s3cret" };
+ * ```
+ */
 export type Credentials = Readonly<Record<string, unknown>>;
 
 /**

@@ -10,7 +10,16 @@ import { authMiddleware, type UserScope } from "./auth-middleware.js";
 
 /**
  * What an application under {@link authMiddlewareStack} finds on its scope. Type a consumer with
- * it (`WebsocketConsumer<WebsocketScope & AuthScope>`) and it can only be routed under the stack.
+ * it and it can only be routed under the stack.
+ *
+ * @example
+ * ```ts
+ * class ChatConsumer extends WebsocketConsumer<WebsocketScope & AuthScope> {
+ *   override async connect() {
+ *     if (this.scope.user.isAuthenticated) await this.accept();
+ *   }
+ * }
+ * ```
  */
 export type AuthScope = CookieScope & SessionScope & UserScope;
 

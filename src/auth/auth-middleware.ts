@@ -5,7 +5,16 @@ import { AUTH_CONFIG, resolveAuthConfig, type AuthOptions } from "./auth-config.
 import { userFromSession } from "./get-user.js";
 import { sessionOf } from "./session-keys.js";
 
-/** What {@link authMiddleware} adds to the scope. */
+/**
+ * What {@link authMiddleware} (and `tokenAuthMiddleware`) add to the scope.
+ *
+ * @example
+ * ```ts
+ * const app: Application<WebsocketScope & UserScope> = async (scope) => {
+ *   console.log(scope.user.isAuthenticated);
+ * };
+ * ```
+ */
 export interface UserScope {
   /** Resolved once per connection; `login` and `logout` replace it. */
   user: AnyUser;
@@ -31,8 +40,9 @@ export const authMiddleware = (options: AuthOptions) => {
     inner: Application<S & UserScope>,
   ): Application<S> =>
     async function auth(scope, receive, send) {
+      const session = sessionOf(scope, "authMiddleware");
       const given = (scope as Partial<UserScope>).user;
-      const user = given ?? (await userFromSession(sessionOf(scope, "authMiddleware"), config));
+      const user = given ?? (await userFromSession(session, config));
       return inner(Object.assign({}, scope, { user, [AUTH_CONFIG]: config }), receive, send);
     };
 };

@@ -7,7 +7,15 @@ import type { AuthBackend } from "./auth-backend.js";
 import { sessionAuthHash, sessionAuthHashMatches } from "./session-auth-hash.js";
 import { BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, sessionOf } from "./session-keys.js";
 
-/** A scope `login` and `logout` can work on: it has a session, and gets a `user`. */
+/**
+ * A scope `login` and `logout` can work on: it has a session, and gets a `user`. Scopes typed
+ * with `AuthScope` are such scopes.
+ *
+ * @example
+ * ```ts
+ * async function signIn(scope: LoginScope, user: User) { await login(scope, user); }
+ * ```
+ */
 export type LoginScope = Partial<SessionScope> & ConfiguredScope & { user?: AnyUser };
 
 function backendFor(config: AuthConfig, user: User, name: string | undefined): AuthBackend {

@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { Passwords } from "../auth/passwords.js";
+import { UsernameTaken } from "../errors.js";
 import { readPassword } from "./read-password.js";
 import { withUsers } from "./with-users.js";
 
@@ -53,12 +54,20 @@ export async function createuser(
       return 1;
     }
     const superuser = values.superuser;
-    const user = await users.create({
-      username,
-      passwordHash: await new Passwords().hash(password),
-      isStaff: superuser,
-      isSuperuser: superuser,
-    });
+    let user;
+    try {
+      user = await users.create({
+        username,
+        passwordHash: await new Passwords().hash(password),
+        isStaff: superuser,
+        isSuperuser: superuser,
+      });
+    } catch (error) {
+      // Someone created the same username while the password was being typed.
+      if (!(error instanceof UsernameTaken)) throw error;
+      console.error(error.message);
+      return values["if-missing"] ? 0 : 1;
+    }
     log(`Created ${superuser ? "superuser" : "user"} "${user.username}" (id ${user.id}).`);
     return 0;
   });
