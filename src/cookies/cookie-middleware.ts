@@ -1,7 +1,16 @@
 import { parseCookie } from "cookie";
 import type { Application, Headers, HttpScope, WebsocketScope } from "../types/asgi.js";
 
-/** What {@link cookieMiddleware} adds to the scope. */
+/**
+ * What {@link cookieMiddleware} adds to the scope.
+ *
+ * @example
+ * ```ts
+ * const app: Application<HttpScope & CookieScope> = async (scope) => {
+ *   console.log(scope.cookies.theme);
+ * };
+ * ```
+ */
 export interface CookieScope {
   /** Cookies the client sent, by name; the first of duplicate names wins. */
   cookies: Record<string, string>;

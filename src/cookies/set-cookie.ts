@@ -2,7 +2,14 @@ import { stringifySetCookie } from "cookie";
 import { ImproperlyConfigured } from "../errors.js";
 import type { Headers } from "../types/asgi.js";
 
-/** Attributes of a `Set-Cookie` header. */
+/**
+ * Attributes of a `Set-Cookie` header.
+ *
+ * @example
+ * ```ts
+ * const options: CookieOptions = { maxAge: 600, path: "/", secure: true, sameSite: "strict" };
+ * ```
+ */
 export interface CookieOptions {
   /** Lifetime in seconds; also sets a matching `Expires` for clients that ignore `Max-Age`. */
   maxAge?: number;

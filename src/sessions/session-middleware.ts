@@ -13,13 +13,29 @@ import type {
 } from "../types/asgi.js";
 import { DEFAULT_SESSION_MAX_AGE, Session } from "./session.js";
 
-/** What {@link sessionMiddleware} adds to the scope. */
+/**
+ * What {@link sessionMiddleware} adds to the scope.
+ *
+ * @example
+ * ```ts
+ * const app: Application<HttpScope & CookieScope & SessionScope> = async (scope) => {
+ *   await scope.session.get("user");
+ * };
+ * ```
+ */
 export interface SessionScope {
   /** This connection's session, loaded on first use; every scope copy shares the same object. */
   session: Session;
 }
 
-/** Options for {@link sessionMiddleware}; the cookie ones mirror Django's `SESSION_COOKIE_*`. */
+/**
+ * Options for {@link sessionMiddleware}; the cookie ones mirror Django's `SESSION_COOKIE_*`.
+ *
+ * @example
+ * ```ts
+ * const options: SessionMiddlewareOptions = { store, secure: true, sameSite: "strict" };
+ * ```
+ */
 export interface SessionMiddlewareOptions {
   store: SessionStore;
   /** Default `"sessionid"`. */

@@ -2,17 +2,38 @@ import { BackendUnavailable, ImproperlyConfigured, SessionInterrupted } from "..
 import type { SessionStore } from "../stores/session-store.js";
 import { isSessionKey, newSessionKey } from "./session-key.js";
 
-/** A value a session can hold: anything that survives `JSON.stringify` and `JSON.parse`. */
+/**
+ * A value a session can hold: anything that survives `JSON.stringify` and `JSON.parse`.
+ *
+ * @example
+ * ```ts
+ * const cart: JsonValue = { items: [{ sku: "a1", qty: 2 }], coupon: null };
+ * ```
+ */
 export type JsonValue =
   string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
-/** Options for {@link Session}. */
+/**
+ * Options for {@link Session}.
+ *
+ * @example
+ * ```ts
+ * const session = new Session(store, key, { maxAge: 3600 } satisfies SessionOptions);
+ * ```
+ */
 export interface SessionOptions {
   /** Lifetime in seconds of a session with no expiry of its own. Default 1209600 (two weeks). */
   maxAge?: number;
 }
 
-/** Two weeks, Django's `SESSION_COOKIE_AGE`. */
+/**
+ * Two weeks in seconds, Django's `SESSION_COOKIE_AGE`: the default `maxAge`.
+ *
+ * @example
+ * ```ts
+ * sessionMiddleware({ store, maxAge: DEFAULT_SESSION_MAX_AGE / 2 }); // one week
+ * ```
+ */
 export const DEFAULT_SESSION_MAX_AGE = 1_209_600;
 
 // Where the per-session expiry travels inside the stored data, as in Django: seconds, an ISO

@@ -2,7 +2,14 @@ import { ImproperlyConfigured } from "../errors.js";
 import type { SqlDatabase } from "./sql-database.js";
 import { SqliteDatabase } from "./sqlite-database.js";
 
-/** The database the CLI uses when neither `--database` nor `SWITCHBOARD_DB` names one. */
+/**
+ * The database the CLI uses when neither `--database` nor `SWITCHBOARD_DB` names one.
+ *
+ * @example
+ * ```ts
+ * const db = await openDatabase(DEFAULT_DATABASE_URL);
+ * ```
+ */
 export const DEFAULT_DATABASE_URL = "./switchboard.sqlite3";
 
 /**

@@ -3,7 +3,14 @@ import type { CustomTypesConfig, PoolConfig } from "pg";
 import { BackendUnavailable, ImproperlyConfigured } from "../errors.js";
 import type { SqlDatabase } from "./sql-database.js";
 
-/** Options for {@link PostgresDatabase}. */
+/**
+ * Options for {@link PostgresDatabase}.
+ *
+ * @example
+ * ```ts
+ * const options: PostgresDatabaseOptions = { connectionString: "postgres://app@db/app", max: 20 };
+ * ```
+ */
 export interface PostgresDatabaseOptions {
   /** `postgres://user:password@host:port/database`; libpq's `PG*` variables fill what is missing. */
   connectionString?: string;

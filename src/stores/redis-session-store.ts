@@ -2,7 +2,14 @@ import type { Redis } from "ioredis";
 import { BackendUnavailable } from "../errors.js";
 import type { SessionRecord, SessionStore } from "./session-store.js";
 
-/** Options for {@link RedisSessionStore}. */
+/**
+ * Options for {@link RedisSessionStore}.
+ *
+ * @example
+ * ```ts
+ * const options: RedisSessionStoreOptions = { client: new Redis(), prefix: "myapp:session:" };
+ * ```
+ */
 export interface RedisSessionStoreOptions {
   /** The connection to use; the caller owns it and quits it. */
   client: Redis;

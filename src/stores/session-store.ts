@@ -1,4 +1,12 @@
-/** One stored session, as a {@link SessionStore} returns it. */
+/**
+ * One stored session, as a {@link SessionStore} returns it.
+ *
+ * @example
+ * ```ts
+ * const record: SessionRecord | null = await store.load(key);
+ * if (record) console.log(record.expiresAt.toISOString());
+ * ```
+ */
 export interface SessionRecord {
   /** The session's data, JSON-encoded by `Session`; stores keep it opaque. */
   data: string;

@@ -2,7 +2,14 @@ import { ImproperlyConfigured } from "../errors.js";
 import type { SessionRecord, SessionStore } from "./session-store.js";
 import type { SqlDatabase } from "./sql-database.js";
 
-/** Options for {@link SqlSessionStore}. */
+/**
+ * Options for {@link SqlSessionStore}.
+ *
+ * @example
+ * ```ts
+ * const store = new SqlSessionStore(db, { table: "myapp_sessions" });
+ * ```
+ */
 export interface SqlSessionStoreOptions {
   /** Table name, a plain identifier. Default `switchboard_sessions`. */
   table?: string;

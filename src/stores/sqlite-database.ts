@@ -3,7 +3,14 @@ import type { Statement } from "better-sqlite3";
 import { BackendUnavailable } from "../errors.js";
 import type { SqlDatabase } from "./sql-database.js";
 
-/** Options for {@link SqliteDatabase}. */
+/**
+ * Options for {@link SqliteDatabase}.
+ *
+ * @example
+ * ```ts
+ * const db = new SqliteDatabase("./app.sqlite3", { busyTimeoutMs: 10_000 });
+ * ```
+ */
 export interface SqliteDatabaseOptions {
   /** How long a statement waits for another connection's write lock before failing. Default 5000. */
   busyTimeoutMs?: number;
