@@ -11,6 +11,7 @@ const url = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}
 
 let socket = null;
 let failures = 0;
+let everOpened = false;
 
 function setStatus(text, state) {
   status.textContent = text;
@@ -76,6 +77,8 @@ function connect() {
   let opened = false;
   socket = new WebSocket(url, "switchboard.chat.v1");
   socket.addEventListener("open", () => {
+    if (everOpened) addNotice("Reconnected.");
+    everOpened = true;
     opened = true;
     failures = 0;
     setStatus("connected", "ok");

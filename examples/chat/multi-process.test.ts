@@ -1,0 +1,79 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { Redis } from "ioredis";
+import { REDIS_URL, serviceSkip, uniquePrefix } from "../../test/support/services.js";
+import { CHAT_SUBPROTOCOL } from "./chat-consumer.js";
+import { ChatClient, closeSocket } from "./testing/chat-client.js";
+import { startDemo, type DemoProcess } from "./testing/demo-process.js";
+
+const PASSWORD = "correct horse battery";
+
+async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
+  for await (const keys of redis.scanStream({ match: `${prefix}*`, count: 500 })) {
+    if ((keys as string[]).length > 0) await redis.del(...(keys as string[]));
+  }
+}
+
+describe("two demo processes sharing Redis", { skip: await serviceSkip("redis") }, () => {
+  const prefix = uniquePrefix("chat-demo");
+  const dir = mkdtempSync(join(tmpdir(), "sb-chat-shared-"));
+  const redis = new Redis(REDIS_URL);
+  let first: DemoProcess;
+  let second: DemoProcess;
+
+  before(async () => {
+    // One database (users, rooms, the secret key file beside it) and one Redis (sessions, layer).
+    const env = {
+      REDIS_URL,
+      SWITCHBOARD_REDIS_PREFIX: prefix,
+      SWITCHBOARD_DB: join(dir, "chat.sqlite3"),
+      SWITCHBOARD_SECRET_KEY: undefined,
+    };
+    [first, second] = await Promise.all([startDemo({ env }), startDemo({ env })]);
+  });
+  after(async () => {
+    await Promise.all([first?.stop(), second?.stop()]);
+    await deleteKeys(redis, prefix);
+    await redis.quit();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test("a session made on one process is valid on the other", async () => {
+    const ada = new ChatClient(first.url);
+    await ada.signup("ada", PASSWORD);
+    const elsewhere = new ChatClient(second.url);
+    elsewhere.cookies.set("sessionid", ada.cookies.get("sessionid")!);
+    assert.equal(await (await elsewhere.request("/whoami/")).text(), "ada");
+  });
+
+  test("a room's messages and presence cross processes", async () => {
+    const ada = new ChatClient(first.url);
+    await ada.post("/login/", { username: "ada", password: PASSWORD });
+    const grace = new ChatClient(second.url);
+    await grace.signup("grace", PASSWORD);
+
+    const raw = [
+      await ada.websocket("/ws/chat/shared/"),
+      await grace.websocket("/ws/chat/shared/"),
+    ];
+    const json = [
+      await ada.websocket("/ws/chat/shared/", { subprotocol: CHAT_SUBPROTOCOL }),
+      await grace.websocket("/ws/chat/shared/", { subprotocol: CHAT_SUBPROTOCOL }),
+    ];
+    for (const { inbox } of json) await inbox!.presence(["ada", "grace"]);
+
+    raw[1]!.socket!.send("from the second process");
+    for (const { inbox } of raw) assert.equal(await inbox!.next(), "from the second process");
+    for (const { inbox } of json) {
+      assert.deepEqual(await inbox!.nextOfType("message"), {
+        type: "message",
+        user: "grace",
+        text: "from the second process",
+      });
+    }
+    await Promise.all([...raw, ...json].map(({ socket }) => closeSocket(socket!)));
+  });
+});
