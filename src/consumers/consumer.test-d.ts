@@ -1,7 +1,9 @@
 import { expectType } from "../../test/support/expect-type.js";
 import { path } from "../routing/path.js";
+import type { PathKwargs, RoutedScope } from "../routing/route-kwargs.js";
 import { protocolTypeRouter } from "../routing/protocol-type-router.js";
 import { urlRouter } from "../routing/url-router.js";
+import { WebsocketCommunicator } from "../testing/websocket-communicator.js";
 import type { Application, HttpScope, WebsocketScope } from "../types/asgi.js";
 import { HttpConsumer } from "./http-consumer.js";
 import { JsonWebsocketConsumer } from "./json-websocket-consumer.js";
@@ -45,3 +47,21 @@ HttpConsumer.asApp();
 
 // @ts-expect-error -- a WebSocket consumer is generic over WebSocket scopes only
 export class Wrong extends WebsocketConsumer<HttpScope> {}
+
+// Typed route kwargs reach the consumer, and its route must capture them.
+type RoomScope = RoutedScope<WebsocketScope, PathKwargs<"rooms/<str:room>/<int:id>/">>;
+class Room extends WebsocketConsumer<RoomScope> {
+  override connect() {
+    expectType<string>(this.scope.urlRoute.kwargs.room);
+    expectType<number>(this.scope.urlRoute.kwargs.id);
+    return this.accept();
+  }
+}
+protocolTypeRouter({ websocket: urlRouter([path("rooms/<str:room>/<int:id>/", Room.asApp())]) });
+// @ts-expect-error -- this route captures no `id`
+protocolTypeRouter({ websocket: urlRouter([path("rooms/<str:room>/", Room.asApp())]) });
+// A communicator driving the consumer directly must supply what the router would.
+const roomApp = Room.asApp();
+new WebsocketCommunicator(roomApp, "/", { urlRoute: { args: [], kwargs: { room: "a", id: 1 } } });
+// @ts-expect-error -- without a router, the test provides urlRoute
+new WebsocketCommunicator(roomApp, "/");

@@ -5,5 +5,6 @@ export { protocolTypeRouter } from "./protocol-type-router.js";
 export type { ProtocolTypeRoutes } from "./protocol-type-router.js";
 export { rePath } from "./re-path.js";
 export type { RoutableScope, Route, RouteMatch, RouteOptions, RoutePattern } from "./route.js";
+export type { PathKwargs, RoutedScope } from "./route-kwargs.js";
 export { urlRouter } from "./url-router.js";
 export type { UrlRouterOptions } from "./url-router.js";

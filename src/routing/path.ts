@@ -4,6 +4,7 @@ import { pathConverters } from "./path-converters.js";
 import type { PathConverter } from "./path-converters.js";
 import { routesByPathMarked } from "./route.js";
 import type { RoutableScope, Route, RouteMatch, RouteOptions, RoutePattern } from "./route.js";
+import type { KwargsMatch, PathKwargs, ProvidedBy } from "./route-kwargs.js";
 
 /** Options of {@link path}. */
 export interface PathOptions extends RouteOptions {
@@ -82,11 +83,16 @@ function compileRoute(route: string, endpoint: boolean): RoutePattern {
  * // "/rooms/lobby/7/" → scope.urlRoute = { args: [], kwargs: { room: "lobby", id: 7 } }
  * ```
  */
-export function path<S extends RoutableScope>(
-  route: string,
-  application: Application<S>,
+export function path<R extends string, S extends RoutableScope>(
+  route: R,
+  application: Application<S> & KwargsMatch<S, PathKwargs<R>>,
   options: PathOptions = {},
-): Route<S> {
+): Route<ProvidedBy<S, PathKwargs<R>>> {
   const nested = options.nested ?? routesByPathMarked(application);
-  return { pattern: compileRoute(route, !nested), application, kwargs: options.kwargs ?? {} };
+  return {
+    pattern: compileRoute(route, !nested),
+    // The route supplies what ProvidedBy leaves out of the scope type: the kwargs it captures.
+    application: application as unknown as Application<ProvidedBy<S, PathKwargs<R>>>,
+    kwargs: options.kwargs ?? {},
+  };
 }

@@ -1,5 +1,8 @@
 import type { Application } from "../types/asgi.js";
 import type { RoutableScope, Route, RouteMatch, RouteOptions } from "./route.js";
+import type { ProvidedBy } from "./route-kwargs.js";
+
+type AnyKwargs = Record<PropertyKey, unknown>;
 
 /**
  * A route given as a regular expression, like Django's `re_path()`. It is searched for in the
@@ -18,7 +21,7 @@ export function rePath<S extends RoutableScope>(
   pattern: RegExp | string,
   application: Application<S>,
   options: RouteOptions = {},
-): Route<S> {
+): Route<ProvidedBy<S, AnyKwargs>> {
   // Global and sticky flags make exec() stateful across calls; a route must not be.
   const regex =
     typeof pattern === "string"
@@ -41,7 +44,9 @@ export function rePath<S extends RoutableScope>(
         return { end, args: [], kwargs };
       },
     },
-    application,
+    // A regex's captures are not known to the type system: kwargs the application declares are
+    // trusted to come from its named groups.
+    application: application as unknown as Application<ProvidedBy<S, AnyKwargs>>,
     kwargs: options.kwargs ?? {},
   };
 }

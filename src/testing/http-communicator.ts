@@ -16,7 +16,7 @@ type HttpScopeDefaults = Partial<
  * {@link OptionalWhenEmpty}).
  */
 export type HttpScopeExtras<S extends HttpScope = HttpScope> = HttpScopeDefaults &
-  Omit<S, keyof HttpScope>;
+  Omit<S, Exclude<keyof HttpScope, "urlRoute">>;
 
 /** A complete response, its body chunks joined. */
 export interface HttpTestResponse {

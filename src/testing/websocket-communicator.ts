@@ -20,7 +20,7 @@ export type WebsocketCommunicatorOptions<S extends WebsocketScope = WebsocketSco
   /** Subprotocols the client offers, in order. */
   subprotocols?: string[];
 } & WebsocketScopeDefaults &
-  Omit<S, keyof WebsocketScope>;
+  Omit<S, Exclude<keyof WebsocketScope, "urlRoute">>;
 
 /** What {@link WebsocketCommunicator.connect} learned from the handshake. */
 export type ConnectResult =
