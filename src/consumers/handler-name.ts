@@ -55,7 +55,7 @@ export function handlerName(instance: object, type: unknown): string {
     );
   }
   const name = camelCase(type);
-  const method = name === null ? undefined : (instance as Record<string, unknown>)[name as string];
+  const method = name === null ? undefined : (instance as Record<string, unknown>)[name];
   if (name === null || typeof method !== "function" || isReserved(instance, name)) {
     throw new NoHandlerForMessage(
       `No handler for message type "${type}": define a method ${name ?? "(malformed type)"}(message) on ${cls.name}.`,
