@@ -100,6 +100,25 @@ describe("chat demo contract", () => {
     assert.equal(client.cookies.has("sessionid"), false);
   });
 
+  test("sign-up refuses a taken username and differing passwords, and logs nobody in", async () => {
+    const client = new ChatClient(demo.url);
+    const taken = await client.post("/signup/", {
+      username: "ada",
+      password: PASSWORD,
+      password2: PASSWORD,
+    });
+    assert.equal(taken.status, 400);
+    assert.match(await taken.text(), /That username is taken/);
+    const differ = await client.post("/signup/", {
+      username: "newcomer",
+      password: PASSWORD,
+      password2: `${PASSWORD}!`,
+    });
+    assert.equal(differ.status, 400);
+    assert.match(await differ.text(), /The two passwords differ/);
+    assert.equal((await client.request("/whoami/")).status, 403);
+  });
+
   test("GET /whoami/ answers the username as text, 403 when anonymous", async () => {
     const response = await ada.request("/whoami/");
     assert.equal(response.status, 200);

@@ -1,4 +1,4 @@
-import { authenticate, login, UsernameTaken } from "../../src/index.js";
+import { login, UsernameTaken, type User } from "../../src/index.js";
 import { PageConsumer, safeNext } from "./page-consumer.js";
 import { signupPage } from "./pages.js";
 
@@ -29,23 +29,22 @@ export class SignupConsumer extends PageConsumer {
     const username = form.get("username") ?? "";
     const password = form.get("password") ?? "";
     const next = safeNext(form.get("next"));
-    const { users, passwords, backends } = this.scope.chat;
+    const { users, passwords } = this.scope.chat;
     let error = signupError(username, password, form.get("password2") ?? "");
+    let user: User | null = null;
     if (error === null) {
       try {
-        await users.create({ username, passwordHash: await passwords.hash(password) });
+        user = await users.create({ username, passwordHash: await passwords.hash(password) });
       } catch (cause) {
         if (!(cause instanceof UsernameTaken)) throw cause;
         error = "That username is taken; choose another.";
       }
     }
-    if (error !== null) {
+    if (user === null) {
       await this.sendHtml(400, signupPage(this.context(), { username, next, error }));
       return;
     }
-    // Through the backends, so the session records which one vouches for the user.
-    const user = await authenticate({ username, password }, backends);
-    if (user === null) throw new Error(`The account "${username}" just created cannot log in.`);
+    // The application has one backend, so login() records it as the one vouching for the user.
     await login(this.scope, user);
     await this.redirect(next);
   }
