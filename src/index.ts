@@ -14,3 +14,4 @@ export * from "./auth/index.js";
 export * from "./routing/index.js";
 export * from "./security/index.js";
 export * from "./consumers/index.js";
+export * from "./server/index.js";

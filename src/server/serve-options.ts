@@ -1,0 +1,78 @@
+import { ImproperlyConfigured } from "../errors.js";
+import { consoleLogger } from "./logger.js";
+import type { Logger } from "./logger.js";
+
+/**
+ * The close code a WebSocket gets when its client reads so slowly that more than
+ * `maxBufferedBytes` wait in the send buffer (1008, policy violation). The server stops queueing
+ * for that socket, so memory stays bounded however fast the application sends.
+ *
+ * @example
+ * ```ts
+ * ws.on("close", (code) => { if (code === SLOW_READER_CLOSE_CODE) reconnectWithBackoff(); });
+ * ```
+ */
+export const SLOW_READER_CLOSE_CODE = 1008;
+
+/** Options of {@link serve}; every field has a default. */
+export interface ServeOptions {
+  /** Interface to bind. Default `127.0.0.1`. */
+  host?: string;
+  /** Port to bind; `0` picks a free one (read it from the handle). Default `8000`. */
+  port?: number;
+  /** Largest WebSocket message accepted, in bytes; bigger frames close with 1009. Default 1 MiB. */
+  maxMessageSize?: number;
+  /** How long an application may take to accept or refuse a handshake before it gets 403. Default 10 s. */
+  handshakeTimeoutMs?: number;
+  /** Ping interval; a peer that has not answered the previous ping is terminated. `0` disables. Default 30 s. */
+  keepaliveIntervalMs?: number;
+  /** Bytes a WebSocket may have waiting to be written before it is closed with {@link SLOW_READER_CLOSE_CODE}. Default 4 MiB. */
+  maxBufferedBytes?: number;
+  /** Received messages queued for an application that lags before the socket stops being read. Default 64. */
+  maxQueuedMessages?: number;
+  /** How long `close()` waits for applications to return before destroying connections. Default 10 s. */
+  shutdownTimeoutMs?: number;
+  /** Where access lines and errors go. Default {@link consoleLogger}. */
+  logger?: Logger;
+}
+
+/** {@link ServeOptions} with every default filled in and checked. */
+export type ResolvedServeOptions = Required<ServeOptions>;
+
+const DEFAULTS: ResolvedServeOptions = {
+  host: "127.0.0.1",
+  port: 8000,
+  maxMessageSize: 1024 * 1024,
+  handshakeTimeoutMs: 10_000,
+  keepaliveIntervalMs: 30_000,
+  maxBufferedBytes: 4 * 1024 * 1024,
+  maxQueuedMessages: 64,
+  shutdownTimeoutMs: 10_000,
+  logger: consoleLogger,
+};
+
+const POSITIVE = ["maxMessageSize", "handshakeTimeoutMs", "maxBufferedBytes", "maxQueuedMessages"];
+const NON_NEGATIVE = ["port", "keepaliveIntervalMs", "shutdownTimeoutMs"];
+
+/** Fills in defaults and rejects numbers that cannot work, naming the option. */
+export function resolveServeOptions(options: ServeOptions): ResolvedServeOptions {
+  const resolved: ResolvedServeOptions = { ...DEFAULTS };
+  for (const [key, value] of Object.entries(options)) {
+    if (value !== undefined) Object.assign(resolved, { [key]: value });
+  }
+  for (const key of [...POSITIVE, ...NON_NEGATIVE]) {
+    const value = resolved[key as keyof ResolvedServeOptions];
+    const min = POSITIVE.includes(key) ? 1 : 0;
+    if (typeof value !== "number" || !Number.isInteger(value) || value < min) {
+      throw new ImproperlyConfigured(
+        `serve() option ${key} must be an integer >= ${min}, got ${String(value)}.`,
+      );
+    }
+  }
+  if (resolved.port > 65535) {
+    throw new ImproperlyConfigured(
+      `serve() option port must be at most 65535, got ${resolved.port}.`,
+    );
+  }
+  return resolved;
+}

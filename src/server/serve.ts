@@ -1,0 +1,145 @@
+import { once } from "node:events";
+import { createServer } from "node:http";
+import type { IncomingMessage, Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
+import { WebSocketServer } from "ws";
+import type { Application, WebsocketAcceptEvent } from "../types/asgi.js";
+import { writeRawResponse } from "./failure.js";
+import { serveHttp } from "./http-exchange.js";
+import { resolveServeOptions } from "./serve-options.js";
+import type { ServeOptions } from "./serve-options.js";
+import { invalidUpgrade, WebsocketSession } from "./websocket-session.js";
+import type { WebsocketContext } from "./websocket-session.js";
+
+/** A running server, as {@link serve} returns it. */
+export interface ServerHandle {
+  /** The bound host, as `serve` was asked for it. */
+  readonly host: string;
+  /** The bound port: the real one when `port: 0` was asked for. */
+  readonly port: number;
+  /** `http://host:port`, ready to print or to fetch. */
+  readonly url: string;
+  /** The underlying Node server, for what the options do not cover (TLS termination lives in front). */
+  readonly server: Server;
+  /**
+   * Graceful shutdown: stops accepting, closes WebSockets with 1001, lets in-flight HTTP finish,
+   * waits up to `timeoutMs` (default `shutdownTimeoutMs`) for applications to return, then
+   * destroys what is left. Calling it again returns the same promise.
+   */
+  close(options?: { timeoutMs?: number }): Promise<void>;
+}
+
+/**
+ * Serves `app` over HTTP and WebSocket on one port. Resolves once the port is bound.
+ *
+ * @example
+ * ```ts
+ * const server = await serve(application, { host: "127.0.0.1", port: 0 });
+ * console.log(`listening on ${server.url}`);
+ * process.once("SIGTERM", () => void server.close());
+ * ```
+ */
+export async function serve(app: Application, options: ServeOptions = {}): Promise<ServerHandle> {
+  const resolved = resolveServeOptions(options);
+  const { logger } = resolved;
+  const accepts = new WeakMap<IncomingMessage, WebsocketAcceptEvent>();
+  const wss = new WebSocketServer({
+    noServer: true,
+    clientTracking: false,
+    perMessageDeflate: false,
+    maxPayload: resolved.maxMessageSize,
+    handleProtocols: (_offered, req) => accepts.get(req)?.subprotocol ?? false,
+  });
+  wss.on("headers", (lines, req) => {
+    for (const [name, value] of accepts.get(req)?.headers ?? []) lines.push(`${name}: ${value}`);
+  });
+  const context: WebsocketContext = {
+    options: resolved,
+    logger,
+    wss,
+    accepts,
+    sessions: new Set(),
+  };
+
+  let closing = false;
+  let active = 0;
+  let onIdle: (() => void) | null = null;
+  const track = (run: Promise<void>) => {
+    active++;
+    void run.then(() => {
+      if (--active === 0 && onIdle !== null) onIdle();
+    });
+  };
+
+  const httpContext = { logger, isClosing: () => closing };
+  const server = createServer((req, res) => track(serveHttp(app, req, res, httpContext)));
+  server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const problem = closing ? { status: 503, message: "shutting down" } : invalidUpgrade(req);
+    if (problem !== null) {
+      socket.on("error", () => {});
+      writeRawResponse(socket, problem.status);
+      logger.info(
+        `Upgrade of ${req.url ?? "/"} refused with ${problem.status}: ${problem.message}`,
+      );
+      return;
+    }
+    track(new WebsocketSession(context, req, socket, head).run(app));
+  });
+  server.on("clientError", (_error, socket: Duplex) => writeRawResponse(socket, 400));
+
+  server.listen(resolved.port, resolved.host);
+  await once(server, "listening");
+  const { port } = server.address() as AddressInfo;
+
+  const keepalive =
+    resolved.keepaliveIntervalMs > 0
+      ? setInterval(() => {
+          for (const session of context.sessions) session.ping();
+        }, resolved.keepaliveIntervalMs).unref()
+      : null;
+
+  let closed: Promise<void> | null = null;
+  const shutdown = async (timeoutMs: number) => {
+    closing = true;
+    if (keepalive !== null) clearInterval(keepalive);
+    const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    for (const session of context.sessions) session.shutdown();
+    const appsDone = new Promise<void>((resolve) => {
+      onIdle = () => {
+        // responses that just finished leave keep-alive sockets idle
+        server.closeIdleConnections();
+        resolve();
+      };
+      if (active === 0) onIdle();
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(true), timeoutMs);
+    });
+    const gaveUp = await Promise.race([
+      Promise.all([appsDone, serverClosed]).then(() => false),
+      timedOut,
+    ]);
+    clearTimeout(timer);
+    if (gaveUp) {
+      logger.info(`Shutdown waited ${timeoutMs}ms; destroying ${active} unfinished connection(s).`);
+      for (const session of context.sessions) session.destroy();
+      server.closeAllConnections();
+      await serverClosed;
+    }
+    wss.close();
+  };
+
+  return {
+    host: resolved.host,
+    port,
+    url: `http://${resolved.host.includes(":") ? `[${resolved.host}]` : resolved.host}:${port}`,
+    server,
+    close(closeOptions = {}) {
+      closed ??= shutdown(closeOptions.timeoutMs ?? resolved.shutdownTimeoutMs);
+      return closed;
+    },
+  };
+}
