@@ -164,7 +164,7 @@ export function roomPage(context: PageContext, room: string): Html {
   return layout(
     context,
     `#${room}`,
-    html`<section class="room" data-room="${room}">
+    html`<section class="room" data-room="${room}" data-user="${context.username}">
         <div class="card chat">
           <div class="chat-head">
             <h1>#${room}</h1>

@@ -1,6 +1,6 @@
 // The room page: one WebSocket to /ws/chat/<room>/ speaking the switchboard.chat.v1 subprotocol
 // (JSON frames from the server, plain text frames from us). No framework, no build step.
-const room = document.querySelector("[data-room]").dataset.room;
+const { room, user: me } = document.querySelector("[data-room]").dataset;
 const log = document.getElementById("log");
 const presence = document.getElementById("presence");
 const status = document.getElementById("status");
@@ -33,7 +33,7 @@ function element(tag, className, text) {
 }
 
 function addMessage(user, text) {
-  const item = element("li", "message");
+  const item = element("li", user === me ? "message mine" : "message");
   const head = element("div", "meta");
   head.append(element("span", "user", user), element("time", "", new Date().toLocaleTimeString()));
   item.append(head, element("p", "text", text));
