@@ -3,7 +3,8 @@
  * order they arrived, awaiting each dispatch before the next: Channels' `await_many_dispatch`.
  * A source is read again only once its previous event was dispatched, so nothing is buffered
  * beyond one pending read per source. Runs until a source or a dispatch throws, and rejects with
- * that error; reads still pending then are left to the caller to abort.
+ * that error once no dispatch is running; reads still pending then are left to the caller to
+ * abort.
  */
 export function awaitManyDispatch<E>(
   sources: ReadonlyArray<() => Promise<E>>,
@@ -15,7 +16,9 @@ export function awaitManyDispatch<E>(
     const stop = (error: unknown) => {
       if (stopped) return;
       stopped = true;
-      reject(error);
+      // A source can fail while a handler runs: settle only once it is done, so that cleanup
+      // never runs beside a handler. Dispatches queued behind it are skipped.
+      void tail.then(() => reject(error));
     };
     const pump = async (next: () => Promise<E>) => {
       while (!stopped) {

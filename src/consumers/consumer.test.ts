@@ -1,7 +1,12 @@
 import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
 import { setImmediate as tick } from "node:timers/promises";
-import { ImproperlyConfigured, NoHandlerForMessage, StopConsumer } from "../errors.js";
+import {
+  CommunicatorTimeout,
+  ImproperlyConfigured,
+  NoHandlerForMessage,
+  StopConsumer,
+} from "../errors.js";
 import { InMemoryChannelLayer } from "../layers/in-memory-channel-layer.js";
 import { setChannelLayer } from "../layers/registry.js";
 import { ApplicationCommunicator, WebsocketCommunicator } from "../testing/index.js";
@@ -192,6 +197,34 @@ describe("Consumer with a channel layer", () => {
     // The failed consumer left its group and stopped reading its channel.
     await layer.send(channel, { type: "chat.message", text: "direct" });
     assert.deepEqual(await layer.receive(channel), { type: "chat.message", text: "direct" });
+  });
+
+  test("lets a running layer handler finish before a failing client source ends the connection", async () => {
+    const log: string[] = [];
+    const held = gate();
+    class Busy extends Room {
+      override async chatMessage(message: ChannelMessage) {
+        log.push("handler start");
+        await held.promise;
+        log.push(`handler end ${String(message.text)}`);
+      }
+      protected override async teardown() {
+        log.push("teardown");
+        await super.teardown();
+      }
+    }
+    const communicator = new WebsocketCommunicator(Busy.asApp({ channelLayer: layer }), "/");
+    await communicator.connect();
+    const channel = (await communicator.receiveFrom()) as string;
+    await layer.send(channel, { type: "chat.message", text: "slow" });
+    await settle();
+    // Giving up makes the application's pending receive() reject while the handler is held.
+    await assert.rejects(communicator.wait(5), CommunicatorTimeout);
+    await settle();
+    assert.deepEqual(log, ["handler start"]);
+    held.open();
+    await communicator.wait();
+    assert.deepEqual(log, ["handler start", "handler end slow", "teardown"]);
   });
 
   test("uses the layer registered under static channelLayerAlias", async () => {
