@@ -1,4 +1,5 @@
 import type { ChannelMessage } from "../types/asgi.js";
+import { abortableWaiter, type Waiter } from "./abortable-waiter.js";
 
 /** Where {@link BatchedReceivers} takes messages from: a store of per-channel queues. */
 export interface EntrySource {
@@ -10,11 +11,6 @@ export interface EntrySource {
   /** Puts an entry back at the head of its channel (its receiver left while it was popped). */
   requeue(channel: string, entry: string): Promise<void>;
   decode(entry: string): ChannelMessage;
-}
-
-interface Waiter {
-  resolve(message: ChannelMessage): void;
-  reject(reason: unknown): void;
 }
 
 /** This process's receivers of one channel. */
@@ -68,27 +64,13 @@ export class BatchedReceivers {
     }
     const current = receiver;
     current.abandoned = false;
-    const promise = new Promise<ChannelMessage>((resolve, reject) => {
-      const onAbort = () => {
-        const index = current.waiters.indexOf(waiter);
-        if (index !== -1) current.waiters.splice(index, 1);
-        current.abandoned = true;
-        this.#forgetIfIdle(channel, current);
-        reject(signal?.reason);
-      };
-      const waiter: Waiter = {
-        resolve(message) {
-          signal?.removeEventListener("abort", onAbort);
-          resolve(message);
-        },
-        reject(reason) {
-          signal?.removeEventListener("abort", onAbort);
-          reject(reason);
-        },
-      };
-      signal?.addEventListener("abort", onAbort, { once: true });
-      current.waiters.push(waiter);
+    const [promise, waiter] = abortableWaiter(signal, (aborted) => {
+      const index = current.waiters.indexOf(aborted);
+      if (index !== -1) current.waiters.splice(index, 1);
+      current.abandoned = true;
+      this.#forgetIfIdle(channel, current);
     });
+    current.waiters.push(waiter);
     if (!current.empty) void ready.then(() => this.#schedule(channel), this.#onError);
     return promise;
   }

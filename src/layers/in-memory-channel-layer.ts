@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { BackendUnavailable, ChannelFull } from "../errors.js";
 import type { ChannelMessage } from "../types/asgi.js";
+import { abortableWaiter, type Waiter } from "./abortable-waiter.js";
 import type { ChannelLayer } from "./channel-layer.js";
 import {
   resolveChannelLayerOptions,
@@ -13,11 +14,6 @@ import { assertChannelName, assertGroupName, encodeMessage } from "./validation.
 interface Entry {
   json: string;
   expiresAt: number;
-}
-
-interface Waiter {
-  resolve(message: ChannelMessage): void;
-  reject(reason: unknown): void;
 }
 
 interface Queue {
@@ -75,25 +71,12 @@ export class InMemoryChannelLayer implements ChannelLayer {
     dropExpired(queue, now);
     const entry = queue.items.shift();
     if (entry) return Promise.resolve(JSON.parse(entry.json) as ChannelMessage);
-    return new Promise((resolve, reject) => {
-      const onAbort = () => {
-        const index = queue.waiters.indexOf(waiter);
-        if (index !== -1) queue.waiters.splice(index, 1);
-        reject(signal?.reason);
-      };
-      const waiter: Waiter = {
-        resolve(message) {
-          signal?.removeEventListener("abort", onAbort);
-          resolve(message);
-        },
-        reject(reason) {
-          signal?.removeEventListener("abort", onAbort);
-          reject(reason);
-        },
-      };
-      signal?.addEventListener("abort", onAbort, { once: true });
-      queue.waiters.push(waiter);
+    const [promise, waiter] = abortableWaiter(signal, (aborted) => {
+      const index = queue.waiters.indexOf(aborted);
+      if (index !== -1) queue.waiters.splice(index, 1);
     });
+    queue.waiters.push(waiter);
+    return promise;
   }
 
   async newChannel(prefix = "specific."): Promise<string> {

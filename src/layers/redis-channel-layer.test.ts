@@ -70,13 +70,13 @@ describe("RedisChannelLayer", { skip }, () => {
   });
 
   test("stops delivering to the channels of a process that died once groupExpiry passes", async (t) => {
-    const { open, prefix } = deployment(t, { groupExpiry: 0.1 });
+    const { open, prefix } = deployment(t, { groupExpiry: 0.3 });
     const [alive, dead] = [open(), open()];
     const deadChannel = await dead.newChannel();
     await dead.groupAdd("room.ghosts", deadChannel);
     await dead.close();
     const aliveChannel = await alive.newChannel();
-    await sleep(150);
+    await sleep(400);
     await alive.groupAdd("room.ghosts", aliveChannel);
     await alive.groupSend("room.ghosts", { type: "hello" });
     assert.deepEqual(await alive.receive(aliveChannel), { type: "hello" });
