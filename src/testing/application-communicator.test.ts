@@ -91,7 +91,7 @@ describe("ApplicationCommunicator", () => {
     const silent: Application = async () => {};
     const communicator = new ApplicationCommunicator(silent, scope);
     await communicator.wait();
-    await assert.rejects(communicator.receiveOutput(600_000), /already returned/);
+    await assert.rejects(communicator.receiveOutput(600_000), /returned without sending one/);
   });
 
   test("receiveNothing is true when nothing is sent and false when output is waiting", async () => {

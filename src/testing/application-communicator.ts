@@ -8,6 +8,12 @@ export const DEFAULT_TIMEOUT_MS = 1000;
 /** Rejects the application's pending `receive()` once a communicator has given up on it. */
 class CommunicatorCancelled extends Error {}
 
+function returnedError(): CommunicatorTimeout {
+  return new CommunicatorTimeout(
+    "Waited for an event from the application, but it returned without sending one.",
+  );
+}
+
 type Outcome = { state: "running" } | { state: "returned" } | { state: "failed"; error: unknown };
 
 /**
@@ -38,9 +44,12 @@ export class ApplicationCommunicator<S extends Scope = Scope> {
     this.#finished = (async () => application(scope, receive, send))().then(
       () => {
         this.#outcome = { state: "returned" };
+        this.#output.fail(returnedError());
       },
       (error: unknown) => {
         this.#outcome = { state: "failed", error };
+        // Reads drain what was sent, then reject with the error at once rather than time out.
+        this.#output.fail(error instanceof CommunicatorCancelled ? returnedError() : error);
       },
     );
   }
@@ -58,12 +67,6 @@ export class ApplicationCommunicator<S extends Scope = Scope> {
    */
   async receiveOutput(timeoutMs = DEFAULT_TIMEOUT_MS): Promise<SendEvent> {
     if (this.#output.size > 0) return this.#output.shift();
-    this.#throwIfFailed();
-    if (this.#outcome.state === "returned") {
-      throw new CommunicatorTimeout(
-        "Waited for an event from the application, but it had already returned without sending one.",
-      );
-    }
     const read = this.#output.next();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
@@ -77,14 +80,8 @@ export class ApplicationCommunicator<S extends Scope = Scope> {
         timeoutMs,
       );
     });
-    const ended = this.#finished.then(() => {
-      this.#throwIfFailed();
-      throw new CommunicatorTimeout(
-        "Waited for an event from the application, but it returned without sending one.",
-      );
-    });
     try {
-      return await Promise.race([read.promise, timeout, ended]);
+      return await Promise.race([read.promise, timeout]);
     } finally {
       clearTimeout(timer);
       read.cancel();
