@@ -1,7 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { ImproperlyConfigured } from "../errors.js";
-import { HttpCommunicator, WebsocketCommunicator } from "../testing/index.js";
+import {
+  ApplicationCommunicator,
+  HttpCommunicator,
+  WebsocketCommunicator,
+} from "../testing/index.js";
 import type { Application, HttpScope, UrlRoute } from "../types/asgi.js";
 import { path } from "./path.js";
 import { rePath } from "./re-path.js";
@@ -256,6 +260,16 @@ describe("urlRouter", () => {
     };
     const router = urlRouter([path("x/", failing)], quiet);
     await assert.rejects(new HttpCommunicator(router, "GET", "/x/").getResponse(), TypeError);
+  });
+
+  test("throws ImproperlyConfigured for a channel scope, which has no path", async () => {
+    const router = urlRouter([path("x/", reporter("x"))], quiet) as unknown as Application;
+    const communicator = new ApplicationCommunicator(router, { type: "channel", channel: "jobs" });
+    await assert.rejects(communicator.wait(), (error: unknown) => {
+      assert.ok(error instanceof ImproperlyConfigured);
+      assert.match(error.message, /"channel" scope has no path/);
+      return true;
+    });
   });
 
   test("throws ImproperlyConfigured for a route with an unknown converter or a bad name", () => {
