@@ -3,4 +3,7 @@
 import { register } from "tsx/esm/api";
 
 register();
-await import("../src/cli/main.ts");
+const { main } = await import("../src/cli/main.ts");
+// Exit explicitly: a served module may hold pools or timers that would keep the process alive
+// after the command is done.
+process.exit(await main(process.argv.slice(2)));

@@ -1,0 +1,96 @@
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+import type { ParseArgsConfig } from "node:util";
+import { serve as serveApplication } from "../server/index.js";
+import type { Application } from "../types/asgi.js";
+
+const USAGE = "Usage: switchboard serve <module> [--host HOST] [--port PORT]";
+
+const OPTIONS = {
+  host: { type: "string" },
+  port: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} satisfies ParseArgsConfig["options"];
+
+/**
+ * `switchboard serve <module> [--host H] [--port P]`: imports the module (TypeScript works), serves
+ * its `application` export, prints the URL, and on SIGTERM or SIGINT shuts down gracefully and
+ * resolves 0. Host and port default to `$HOST` and `$PORT`, then 127.0.0.1:8000. Usage errors
+ * resolve 2, a module that cannot be served 1.
+ *
+ * @example
+ * ```sh
+ * PORT=8080 switchboard serve examples/echo/app.ts
+ * ```
+ */
+export async function serve(args: readonly string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...args], options: OPTIONS, allowPositionals: true });
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (positionals.length !== 1) {
+    console.error(`serve takes exactly one module to serve.\n${USAGE}`);
+    return 2;
+  }
+  const host = values.host ?? process.env.HOST ?? "127.0.0.1";
+  const portText = values.port ?? process.env.PORT ?? "8000";
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port > 65535) {
+    console.error(`Port "${portText}" is not a number from 0 to 65535.\n${USAGE}`);
+    return 2;
+  }
+
+  const modulePath = positionals[0] as string;
+  const application = await loadApplication(modulePath);
+  if (application === null) return 1;
+
+  let server;
+  try {
+    server = await serveApplication(application, { host, port });
+  } catch (error) {
+    console.error(`Cannot listen on ${host}:${port}: ${(error as Error).message}`);
+    return 1;
+  }
+  console.log(`Switchboard serving ${modulePath} at ${server.url}/ (Ctrl+C to stop)`);
+
+  const signal = await new Promise<NodeJS.Signals>((resolveSignal) => {
+    process.once("SIGTERM", resolveSignal);
+    process.once("SIGINT", resolveSignal);
+  });
+  // a second signal means "now": skip the graceful wait
+  const force = () => process.exit(1);
+  process.once("SIGTERM", force);
+  process.once("SIGINT", force);
+  console.log(`${signal} received: closing connections, waiting for applications to finish.`);
+  await server.close();
+  console.log("Stopped.");
+  return 0;
+}
+
+/** The module's `application` export, or `null` after printing why it cannot be served. */
+async function loadApplication(modulePath: string): Promise<Application | null> {
+  let module: { application?: unknown };
+  try {
+    module = (await import(pathToFileURL(resolve(modulePath)).href)) as { application?: unknown };
+  } catch (error) {
+    console.error(`Cannot load ${modulePath}:`, error);
+    return null;
+  }
+  if (typeof module.application !== "function") {
+    const found = module.application === undefined ? "none" : typeof module.application;
+    console.error(
+      `${modulePath} has no "application" function export (found: ${found}); add \`export const application = ...\`.`,
+    );
+    return null;
+  }
+  return module.application as Application;
+}
