@@ -1,7 +1,9 @@
-import { parseArgs } from "node:util";
 import { Passwords } from "../auth/passwords.js";
 import { readPassword } from "./read-password.js";
+import { parseCommandArgs } from "./command-args.js";
 import { withUsers } from "./with-users.js";
+
+const USAGE = "Usage: switchboard changepassword USERNAME [--database URL]";
 
 /**
  * `switchboard changepassword USERNAME [--database URL]`: sets a user's password, prompted twice
@@ -17,14 +19,11 @@ export async function changepassword(
   args: readonly string[],
   log: (line: string) => void = console.log,
 ): Promise<number> {
-  const { positionals } = parseArgs({
-    args: [...args],
-    options: { database: { type: "string" } },
-    allowPositionals: true,
-  });
-  const [username, ...extra] = positionals;
+  const parsed = parseCommandArgs(args, {}, USAGE);
+  if (typeof parsed === "number") return parsed;
+  const [username, ...extra] = parsed.positionals;
   if (username === undefined || extra.length > 0) {
-    console.error("changepassword takes one USERNAME, e.g. switchboard changepassword ada");
+    console.error(`changepassword takes one USERNAME.\n${USAGE}`);
     return 2;
   }
   return withUsers(args, async (users) => {

@@ -1,8 +1,11 @@
-import { parseArgs } from "node:util";
 import { Passwords } from "../auth/passwords.js";
 import { UsernameTaken } from "../errors.js";
 import { readPassword } from "./read-password.js";
+import { parseCommandArgs } from "./command-args.js";
 import { withUsers } from "./with-users.js";
+
+const USAGE =
+  "Usage: switchboard createuser --username NAME [--superuser] [--if-missing] [--database URL]";
 
 /**
  * `switchboard createuser --username U [--superuser] [--if-missing] [--database URL]`: creates a
@@ -19,23 +22,26 @@ export async function createuser(
   args: readonly string[],
   log: (line: string) => void = console.log,
 ): Promise<number> {
-  const { values } = parseArgs({
-    args: [...args],
-    options: {
+  const parsed = parseCommandArgs(
+    args,
+    {
       username: { type: "string" },
-      superuser: { type: "boolean", default: false },
-      "if-missing": { type: "boolean", default: false },
-      database: { type: "string" },
+      superuser: { type: "boolean" },
+      "if-missing": { type: "boolean" },
     },
-  });
-  const username = values.username;
-  if (username === undefined || username === "") {
-    console.error("createuser needs --username NAME.");
+    USAGE,
+  );
+  if (typeof parsed === "number") return parsed;
+  const username = parsed.string("username");
+  const superuser = parsed.flag("superuser");
+  const ifMissing = parsed.flag("if-missing");
+  if (username === undefined || username === "" || parsed.positionals.length > 0) {
+    console.error(`createuser needs --username NAME and nothing else.\n${USAGE}`);
     return 2;
   }
   return withUsers(args, async (users) => {
     if ((await users.getByUsername(username)) !== null) {
-      if (values["if-missing"]) {
+      if (ifMissing) {
         log(`User "${username}" already exists; left unchanged.`);
         return 0;
       }
@@ -53,7 +59,6 @@ export async function createuser(
       console.error("The passwords do not match.");
       return 1;
     }
-    const superuser = values.superuser;
     let user;
     try {
       user = await users.create({
@@ -66,7 +71,7 @@ export async function createuser(
       // Someone created the same username while the password was being typed.
       if (!(error instanceof UsernameTaken)) throw error;
       console.error(error.message);
-      return values["if-missing"] ? 0 : 1;
+      return ifMissing ? 0 : 1;
     }
     log(`Created ${superuser ? "superuser" : "user"} "${user.username}" (id ${user.id}).`);
     return 0;

@@ -1,7 +1,9 @@
-import { parseArgs } from "node:util";
 import { redactDatabaseUrl } from "../stores/open-database.js";
 import { SqlSessionStore } from "../stores/sql-session-store.js";
+import { parseCommandArgs } from "./command-args.js";
 import { withUsers } from "./with-users.js";
+
+const USAGE = "Usage: switchboard migrate [--database URL]";
 
 /**
  * `switchboard migrate [--database URL]`: creates the user and session tables, leaving existing
@@ -16,7 +18,12 @@ export async function migrate(
   args: readonly string[],
   log: (line: string) => void = console.log,
 ): Promise<number> {
-  parseArgs({ args: [...args], options: { database: { type: "string" } } });
+  const parsed = parseCommandArgs(args, {}, USAGE);
+  if (typeof parsed === "number") return parsed;
+  if (parsed.positionals.length > 0) {
+    console.error(`migrate takes no arguments besides --database.\n${USAGE}`);
+    return 2;
+  }
   return withUsers(args, async (users, db, url) => {
     await users.migrate();
     await new SqlSessionStore(db).migrate();
