@@ -27,7 +27,7 @@ async function logIn(page: Page, username: string, next: string) {
 }
 
 /** Waits until the room's presence list shows exactly `users` (the page's CSP forbids eval). */
-async function expectPresence(page: Page, users: string[], timeoutMs = 5000) {
+async function expectPresence(page: Page, users: string[], timeoutMs = 10_000) {
   const deadline = Date.now() + timeoutMs;
   let shown: string[] = [];
   while (Date.now() < deadline) {

@@ -120,7 +120,7 @@ export class Inbox {
   }
 
   /** The next frame, waiting at most `timeoutMs`. */
-  next(timeoutMs = 2000): Promise<string> {
+  next(timeoutMs = 5000): Promise<string> {
     const frame = this.#frames.shift();
     if (frame !== undefined) return Promise.resolve(frame);
     return new Promise((resolve, reject) => {
@@ -137,7 +137,7 @@ export class Inbox {
   }
 
   /** The next JSON frame whose `type` is `type`, skipping others. */
-  async nextOfType(type: string, timeoutMs = 2000): Promise<Record<string, unknown>> {
+  async nextOfType(type: string, timeoutMs = 5000): Promise<Record<string, unknown>> {
     for (;;) {
       const frame = JSON.parse(await this.next(timeoutMs)) as Record<string, unknown>;
       if (frame.type === type) return frame;
@@ -148,7 +148,7 @@ export class Inbox {
    * Waits for a `presence` frame listing exactly `users`: members' answers arrive one by one, so
    * a newcomer may first see a partial list.
    */
-  async presence(users: readonly string[], timeoutMs = 2000): Promise<void> {
+  async presence(users: readonly string[], timeoutMs = 5000): Promise<void> {
     const wanted = JSON.stringify(users);
     while (JSON.stringify((await this.nextOfType("presence", timeoutMs)).users) !== wanted);
   }
