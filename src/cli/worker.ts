@@ -1,12 +1,11 @@
-import { resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { InvalidChannelName, ProtocolError, StopConsumer } from "../errors.js";
 import type { ChannelLayer } from "../layers/channel-layer.js";
 import { getChannelLayer } from "../layers/registry.js";
 import { assertChannelName } from "../layers/validation.js";
 import type { Application, ChannelScope, ReceiveEvent } from "../types/asgi.js";
+import { loadApplication } from "./load-application.js";
 
 /** Options of {@link runWorker}. */
 export interface RunWorkerOptions {
@@ -109,13 +108,8 @@ export async function worker(args: readonly string[]): Promise<number> {
     console.error("Usage: switchboard worker <channel...> --app <module>");
     return 2;
   }
-  const module = (await import(pathToFileURL(resolve(values.app)).href)) as {
-    application?: unknown;
-  };
-  if (typeof module.application !== "function") {
-    console.error(`${values.app} has no "application" export: export the application to run.`);
-    return 1;
-  }
+  const application = await loadApplication(values.app);
+  if (application === null) return 1;
   const layer = getChannelLayer();
   if (layer === null) {
     console.error(
@@ -127,7 +121,7 @@ export async function worker(args: readonly string[]): Promise<number> {
   try {
     running = runWorker({
       channels: positionals,
-      application: module.application as Application<ChannelScope>,
+      application: application as Application<ChannelScope>,
       layer,
     });
   } catch (error) {

@@ -90,6 +90,9 @@ export class RedisChannelLayer implements ChannelLayer {
       ...base,
       connectionName: `${name}:sub`,
       maxRetriesPerRequest: null,
+      // The ready check's INFO fails once a SUBSCRIBE made while connecting has switched the
+      // connection to subscriber mode, which drops the connection (and that subscription).
+      enableReadyCheck: false,
     });
     const onError = (error: unknown) => (this.#lastError = error);
     for (const client of [this.#client, this.#subscriber]) client.on("error", onError);
@@ -111,18 +114,11 @@ export class RedisChannelLayer implements ChannelLayer {
     this.#subscriber.on("message", (_topic: string, payload: string) => {
       for (const channel of payload.split("\n")) this.#receivers.wake(channel);
     });
-    // Wake-ups published while a connection was down are lost: after a reconnect, every waiting
-    // receiver pops once. Re-subscribing first makes sure no later wake-up is missed.
-    let subscriberReady = false;
-    this.#subscriber.on("ready", () => {
-      if (!subscriberReady) return void (subscriberReady = true);
-      void this.#resubscribe();
-    });
-    let clientReady = false;
-    this.#client.on("ready", () => {
-      if (!clientReady) return void (clientReady = true);
-      this.#receivers.wakeAll();
-    });
+    // Wake-ups published while a connection was down are lost: whenever one (re)connects, every
+    // waiting receiver pops once. Subscribing again first (idempotent) makes sure no later
+    // wake-up is missed, even if ioredis could not restore a subscription made while connecting.
+    this.#subscriber.on("ready", () => void this.#resubscribe());
+    this.#client.on("ready", () => this.#receivers.wakeAll());
   }
 
   async send(channel: string, message: ChannelMessage): Promise<void> {
