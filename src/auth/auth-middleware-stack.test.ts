@@ -7,13 +7,16 @@ import { WebsocketCommunicator } from "../testing/websocket-communicator.js";
 import type { Application, HttpScope, WebsocketScope } from "../types/asgi.js";
 import { SqlUserStore } from "../users/sql-user-store.js";
 import { authMiddlewareStack, type AuthScope } from "./auth-middleware-stack.js";
+import { createToken } from "./auth-token.js";
 import { authenticate } from "./authenticate.js";
 import { login } from "./login.js";
 import { ModelBackend } from "./model-backend.js";
 import { Passwords } from "./passwords.js";
 import { ScryptHasher } from "./scrypt-hasher.js";
+import { tokenAuthMiddleware } from "./token-auth-middleware.js";
 
 const SECRET = "stack-secret-0123456789abcdefghijklmnop";
+const TOKEN_SECRET = "stack-token-secret-0123456789abcdefghij";
 
 describe("authMiddlewareStack", () => {
   const db = new SqliteDatabase(":memory:");
@@ -48,8 +51,26 @@ describe("authMiddlewareStack", () => {
   });
   after(() => db.close());
 
-  async function whoConnects(cookie?: string): Promise<string | Uint8Array> {
-    const communicator = new WebsocketCommunicator(websocket, "/", {
+  /** Logs in over HTTP and resolves the `sessionid=...` pair the response set. */
+  async function loginCookie(username: string, password: string): Promise<string> {
+    const response = await new HttpCommunicator(
+      http,
+      "POST",
+      "/login/",
+      `${username}:${password}`,
+    ).getResponse();
+    assert.equal(response.status, 200);
+    const cookie = response.headers.find(([name]) => name === "set-cookie")?.[1] ?? "";
+    assert.match(cookie, /^sessionid=[a-z0-9]{32};/);
+    return cookie.split(";")[0] ?? "";
+  }
+
+  async function whoConnects(
+    cookie?: string,
+    app = websocket,
+    path = "/",
+  ): Promise<string | Uint8Array> {
+    const communicator = new WebsocketCommunicator(app, path, {
       headers: cookie === undefined ? {} : { cookie },
     });
     await communicator.connect();
@@ -63,11 +84,37 @@ describe("authMiddlewareStack", () => {
   });
 
   it("authenticates a WebSocket carrying the session cookie an HTTP login set", async () => {
-    const response = await new HttpCommunicator(http, "POST", "/login/", "ada:pw").getResponse();
-    assert.equal(response.status, 200);
-    const cookie = response.headers.find(([name]) => name === "set-cookie")?.[1] ?? "";
-    assert.match(cookie, /^sessionid=[a-z0-9]{32};/);
-    assert.equal(await whoConnects(cookie.split(";")[0]), "ada");
+    assert.equal(await whoConnects(await loginCookie("ada", "pw")), "ada");
     assert.equal(await whoConnects("sessionid=forgedforgedforgedforgedforged12"), "(anonymous)");
+  });
+
+  it("deletes the cookie of a session a password change invalidated, on the next HTTP response", async () => {
+    const cookie = await loginCookie("ada", "pw");
+    const ada = await users.getByUsername("ada");
+    await users.update(ada!.id, { passwordHash: await passwords.hash("pw") });
+    const response = await new HttpCommunicator(http, "POST", "/login/", "ada:wrong", {
+      cookie,
+    }).getResponse();
+    assert.equal(response.status, 403);
+    assert.equal(response.body.toString(), "");
+    const setCookie = response.headers.find(([name]) => name === "set-cookie")?.[1] ?? "";
+    assert.match(setCookie, /^sessionid=;.*Max-Age=0/);
+  });
+
+  it("with tokenAuthMiddleware inside, takes a valid token's user and otherwise the session's", async () => {
+    const grace = await users.create({
+      username: "grace",
+      passwordHash: await passwords.hash("pw"),
+    });
+    const either = authMiddlewareStack(
+      tokenAuthMiddleware({ secret: TOKEN_SECRET, users })<WebsocketScope & AuthScope>(whoAmI),
+      options,
+    );
+    const cookie = await loginCookie("ada", "pw");
+    const token = createToken(grace, { secret: TOKEN_SECRET });
+    assert.equal(await whoConnects(cookie, either), "ada");
+    assert.equal(await whoConnects(cookie, either, `/?token=${token}`), "grace");
+    assert.equal(await whoConnects(undefined, either, `/?token=${token}`), "grace");
+    assert.equal(await whoConnects(cookie, either, "/?token=forged"), "(anonymous)");
   });
 });
