@@ -1,6 +1,8 @@
-import { parseArgs } from "node:util";
 import { openDatabase, redactDatabaseUrl, resolveDatabaseUrl } from "../stores/open-database.js";
 import { SqlSessionStore } from "../stores/sql-session-store.js";
+import { parseCommandArgs } from "./command-args.js";
+
+const USAGE = "Usage: switchboard clearsessions [--database URL] [--table NAME]";
 
 /**
  * `switchboard clearsessions [--database URL] [--table NAME]`: deletes expired sessions from the
@@ -16,14 +18,17 @@ export async function clearsessions(
   args: readonly string[],
   log: (line: string) => void = console.log,
 ): Promise<number> {
-  const { values } = parseArgs({
-    args: [...args],
-    options: { database: { type: "string" }, table: { type: "string" } },
-  });
+  const parsed = parseCommandArgs(args, { table: { type: "string" } }, USAGE);
+  if (typeof parsed === "number") return parsed;
+  if (parsed.positionals.length > 0) {
+    console.error(`clearsessions takes no arguments besides its options.\n${USAGE}`);
+    return 2;
+  }
   const url = resolveDatabaseUrl(args);
   const db = await openDatabase(url);
   try {
-    const removed = await new SqlSessionStore(db, { table: values.table }).clearExpired();
+    const store = new SqlSessionStore(db, { table: parsed.string("table") });
+    const removed = await store.clearExpired();
     log(
       `Removed ${removed} expired session${removed === 1 ? "" : "s"} from ${redactDatabaseUrl(url)}.`,
     );
