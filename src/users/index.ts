@@ -1,3 +1,8 @@
+/**
+ * Users: `User`, the shared `anonymousUser`, the `UserStore` interface and `SqlUserStore`
+ * (SQLite and PostgreSQL through `SqlDatabase`).
+ * @module
+ */
 export { AnonymousUser, anonymousUser } from "./anonymous-user.js";
 export type { AnyUser } from "./anonymous-user.js";
 export { SqlUserStore } from "./sql-user-store.js";

@@ -1,14 +1,17 @@
 // Every code block of seed/channels-authentication.md, replayed in TypeScript over real sockets,
-// with SQLite sessions and users, and with Redis sessions and PostgreSQL users.
+// with SQLite sessions and users, and with Redis sessions and PostgreSQL users (filter with
+// STORES=sqlite or STORES=redis,postgres).
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY } from "../../src/auth/session-keys.js";
 import { sessionAuthHash } from "../../src/auth/session-auth-hash.js";
 import { newSessionKey } from "../../src/sessions/session-key.js";
+import { storeSelected } from "../support/databases.js";
 import { openSeedApp, SEED_STORES, SECRET_KEY, seedSkip, type SeedApp } from "./seed-app.js";
 import { openSocket } from "./ws-client.js";
 
 for (const stores of SEED_STORES) {
+  if (!storeSelected(stores.sessions) || !storeSelected(stores.users)) continue;
   describe(
     `seed replay: ${stores.sessions} sessions, ${stores.users} users`,
     { skip: await seedSkip(stores) },
