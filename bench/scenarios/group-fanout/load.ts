@@ -1,0 +1,81 @@
+/**
+ * Load for the group-fanout scenario: opens N sockets, then rounds of one "go" each; a round
+ * lasts until every socket has the message. Figures per N: the median round (time until all
+ * sockets have it) and the p50/p99 of every socket's latency, from sending "go".
+ */
+import { once } from "node:events";
+import { WebSocket } from "ws";
+import type { Figure, LoadContext } from "../../harness/scenario.js";
+import { GO } from "./fixture.js";
+
+const WARMUP_ROUNDS = 5;
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]!;
+}
+
+async function fanout(url: string, sockets: number, rounds: number) {
+  const clients: WebSocket[] = [];
+  // In batches, so the accept backlog never overflows.
+  for (let i = 0; i < sockets; i += 500) {
+    const batch = Array.from(
+      { length: Math.min(500, sockets - i) },
+      () => new WebSocket(url, { perMessageDeflate: false }),
+    );
+    await Promise.all(batch.map((ws) => once(ws, "open")));
+    clients.push(...batch);
+  }
+  const latencies: number[] = [];
+  const totals: number[] = [];
+  for (let round = -WARMUP_ROUNDS; round < rounds; round++) {
+    const started = performance.now();
+    const arrivals = clients.map((ws) =>
+      once(ws, "message").then(() => performance.now() - started),
+    );
+    clients[0]!.send(GO);
+    const received = await Promise.all(arrivals);
+    if (round >= 0) {
+      latencies.push(...received);
+      totals.push(Math.max(...received));
+    }
+  }
+  await Promise.all(clients.map((ws) => (ws.close(), once(ws, "close"))));
+  latencies.sort((a, b) => a - b);
+  totals.sort((a, b) => a - b);
+  return {
+    all: percentile(totals, 50),
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+  };
+}
+
+/** The group-fanout scenario's load. */
+export async function load(context: LoadContext): Promise<Figure[]> {
+  const figures: Figure[] = [];
+  for (const sockets of context.quick ? [1000] : [1000, 10_000]) {
+    const result = await fanout(`${context.wsUrl}/`, sockets, context.quick ? 5 : 10);
+    const label = sockets.toLocaleString("en");
+    figures.push(
+      {
+        name: `${label} sockets: all have the message`,
+        value: result.all,
+        unit: "ms",
+        better: "lower",
+        target: 1.25,
+      },
+      {
+        name: `${label} sockets: per-socket latency p50`,
+        value: result.p50,
+        unit: "ms",
+        better: "lower",
+      },
+      {
+        name: `${label} sockets: per-socket latency p99`,
+        value: result.p99,
+        unit: "ms",
+        better: "lower",
+      },
+    );
+  }
+  return figures;
+}
