@@ -6,7 +6,7 @@ import { after, before, describe, test } from "node:test";
 import { Redis } from "ioredis";
 import { storeSelected, TEST_DATABASES } from "../../test/support/databases.js";
 import { REDIS_URL, serviceSkip, uniquePrefix } from "../../test/support/services.js";
-import { BackendUnavailable, SessionInterrupted } from "../errors.js";
+import { BackendUnavailable, ImproperlyConfigured, SessionInterrupted } from "../errors.js";
 import { newSessionKey } from "../sessions/session-key.js";
 import { Session } from "../sessions/session.js";
 import { InMemorySessionStore } from "./in-memory-session-store.js";
@@ -20,6 +20,8 @@ interface Fixture {
   store: SessionStore;
   /** Removes everything the fixture made and closes its connections. */
   dispose(): Promise<void>;
+  /** SQL stores: a store on the same database whose table was never created. */
+  unmigrated?: SessionStore;
 }
 
 interface StoreKind {
@@ -27,6 +29,8 @@ interface StoreKind {
   open(): Promise<Fixture>;
   /** A store whose backend is down; absent for the in-process store. */
   broken?(): Promise<Fixture>;
+  /** A SqlSessionStore: its fixture has `unmigrated`. */
+  sql?: boolean;
   /** Expires entries by itself, so clearExpired() has nothing to remove. */
   expiresNatively?: boolean;
 }
@@ -36,7 +40,8 @@ async function sqlStore(kind: "sqlite" | "postgres"): Promise<Fixture> {
   const store = new SqlSessionStore(db);
   await store.migrate();
   await store.migrate(); // idempotent
-  return { store, dispose };
+  const unmigrated = new SqlSessionStore(db, { table: "never_migrated" });
+  return { store, dispose, unmigrated };
 }
 
 const KINDS: Record<string, StoreKind> = {
@@ -46,6 +51,7 @@ const KINDS: Record<string, StoreKind> = {
   },
   sqlite: {
     skip: () => TEST_DATABASES.sqlite.skip(),
+    sql: true,
     open: () => sqlStore("sqlite"),
     async broken() {
       const db = new SqliteDatabase(":memory:");
@@ -55,6 +61,7 @@ const KINDS: Record<string, StoreKind> = {
   },
   postgres: {
     skip: () => TEST_DATABASES.postgres.skip(),
+    sql: true,
     open: () => sqlStore("postgres"),
     async broken() {
       const db = new PostgresDatabase({ connectionString: "postgres://postgres@127.0.0.1:1/none" });
@@ -237,6 +244,15 @@ for (const [name, kind] of Object.entries(KINDS)) {
       assert.notEqual(session.sessionKey, planted);
       assert.equal(await store.exists(planted), false);
     });
+
+    if (kind.sql) {
+      test("a SQL store whose table was never created says to run migrate", async () => {
+        const unmigrated = fixture.unmigrated;
+        assert.ok(unmigrated);
+        await assert.rejects(unmigrated.load(await newSessionKey()), ImproperlyConfigured);
+        await assert.rejects(unmigrated.clearExpired(), /switchboard migrate/);
+      });
+    }
 
     if (kind.broken) {
       const openBroken = kind.broken;

@@ -78,24 +78,45 @@ export class SqlSessionStore implements SessionStore {
   }
 
   async load(key: string): Promise<SessionRecord | null> {
-    const [row] = await this.#db.query<Row>(this.#sql.load, [key, Date.now()]);
+    const [row] = await this.#query<Row>(this.#sql.load, [key, Date.now()]);
     return row ? { data: row.session_data, expiresAt: new Date(Number(row.expires_at)) } : null;
   }
 
   async save(key: string, data: string, expiresAt: Date, mustCreate: boolean): Promise<boolean> {
     const sql = mustCreate ? this.#sql.create : this.#sql.update;
-    return (await this.#db.execute(sql, [key, data, expiresAt.getTime(), Date.now()])) === 1;
+    return (await this.#execute(sql, [key, data, expiresAt.getTime(), Date.now()])) === 1;
   }
 
   async delete(key: string): Promise<void> {
-    await this.#db.execute(this.#sql.delete, [key]);
+    await this.#execute(this.#sql.delete, [key]);
   }
 
   async exists(key: string): Promise<boolean> {
-    return (await this.#db.query(this.#sql.exists, [key, Date.now()])).length > 0;
+    return (await this.#query(this.#sql.exists, [key, Date.now()])).length > 0;
   }
 
   async clearExpired(): Promise<number> {
-    return this.#db.execute(this.#sql.clear, [Date.now()]);
+    return this.#execute(this.#sql.clear, [Date.now()]);
+  }
+
+  async #query<R extends object>(sql: string, params: unknown[]): Promise<R[]> {
+    return this.#db.query<R>(sql, params).catch((error: unknown) => this.#explain(error));
+  }
+
+  async #execute(sql: string, params: unknown[]): Promise<number> {
+    return this.#db.execute(sql, params).catch((error: unknown) => this.#explain(error));
+  }
+
+  // A missing table means migrate() never ran: say so instead of the driver's bare message.
+  #explain(error: unknown): never {
+    const missing =
+      (error as { code?: unknown }).code === "42P01" ||
+      /no such table/i.test((error as Error | undefined)?.message ?? "");
+    if (!missing) throw error;
+    throw new ImproperlyConfigured(
+      `The session table ${this.#table} does not exist: run \`switchboard migrate\` or ` +
+        "await store.migrate() once before using the store.",
+      { cause: error },
+    );
   }
 }
