@@ -132,6 +132,10 @@ describe("setCookie", () => {
     }
   });
 
+  test("rejects a value that cannot be percent-encoded (a lone surrogate)", () => {
+    assert.throws(() => setCookie([], "a", "\uD800"), ImproperlyConfigured);
+  });
+
   test("rejects domains and paths that would inject attributes", () => {
     assert.throws(
       () => setCookie([], "a", "1", { path: "/; Domain=evil.com" }),
