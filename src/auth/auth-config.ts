@@ -8,12 +8,19 @@ export interface AuthOptions {
   backends: readonly AuthBackend[];
   /** Keys the session auth hash. At least 32 characters; keep it out of the source. */
   secretKey: string;
+  /**
+   * Previous secret keys, as Django's `SECRET_KEY_FALLBACKS`: sessions hashed with one of them
+   * stay logged in and are re-hashed with `secretKey` (saved with the next HTTP response), so a
+   * key can be rotated without logging everybody out. Remove a key once sessions have moved on.
+   */
+  secretKeyFallbacks?: readonly string[];
 }
 
 /** Options as parsed once per middleware. */
 export interface AuthConfig {
   readonly backends: ReadonlyMap<string, AuthBackend>;
   readonly secretKey: string;
+  readonly secretKeyFallbacks: readonly string[];
 }
 
 /**
@@ -52,7 +59,10 @@ export function resolveAuthConfig(options: AuthOptions): AuthConfig {
     }
     backends.set(backend.name, backend);
   }
-  return { backends, secretKey };
+  const secretKeyFallbacks = (options.secretKeyFallbacks ?? []).map((fallback, index) =>
+    checkSecretKey(fallback, `authMiddleware's secretKeyFallbacks[${index}]`),
+  );
+  return { backends, secretKey, secretKeyFallbacks };
 }
 
 /**

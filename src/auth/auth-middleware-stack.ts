@@ -47,14 +47,16 @@ export function authMiddlewareStack<S extends HttpScope | WebsocketScope>(
   inner: Application<S & AuthScope>,
   options: AuthMiddlewareStackOptions,
 ): Application<S> {
-  const { backends, secretKey, ...sessionOptions } = options;
+  const { backends, secretKey, secretKeyFallbacks, ...sessionOptions } = options;
   // Each middleware passes the scope on with its field added, so whatever `S` the caller has
   // reaches `inner`; TypeScript cannot prove a generic `S & CookieScope` meets the middlewares'
   // union constraints, so the stack is typed over the union and narrowed back to `S` once.
   const stacked = inner as unknown as Application<Connection & AuthScope>;
   return cookieMiddleware()<Connection>(
     sessionMiddleware(sessionOptions)<Connection & CookieScope>(
-      authMiddleware({ backends, secretKey })<Connection & CookieScope & SessionScope>(stacked),
+      authMiddleware({ backends, secretKey, secretKeyFallbacks })<
+        Connection & CookieScope & SessionScope
+      >(stacked),
     ),
   ) as Application<S>;
 }

@@ -136,6 +136,24 @@ describe("authMiddleware", () => {
     );
   });
 
+  it("accepts a hash made with a fallback secret key and re-hashes it with the current key", async () => {
+    const OLD = "old-secret-0123456789abcdefghijklmnopqr";
+    const rotated = authMiddleware({
+      backends: [counted],
+      secretKey: SECRET,
+      secretKeyFallbacks: [OLD],
+    })<Scope>(whoAmI);
+    const session = await sessionOf(ada, "model", OLD);
+    const communicator = new WebsocketCommunicator(rotated, "/", { session });
+    await communicator.connect();
+    assert.equal(await communicator.receiveFrom(), "ada");
+    await communicator.disconnect();
+    assert.equal(await session.get(HASH_SESSION_KEY), sessionAuthHash(ada, SECRET));
+    assert.equal(session.modified, true);
+    const unknown = await sessionOf(ada, "model", `${OLD}-unknown`);
+    assert.equal(await whoConnects(unknown), "(anonymous)");
+  });
+
   it("is anonymous when the session names a backend that is no longer configured", async () => {
     assert.equal(await whoConnects(await sessionOf(ada, "ldap")), "(anonymous)");
   });
@@ -180,6 +198,11 @@ describe("resolveAuthConfig", () => {
     );
     const missing = { backends: [backend] } as unknown as Parameters<typeof resolveAuthConfig>[0];
     assert.throws(() => resolveAuthConfig(missing), ImproperlyConfigured);
+    assert.throws(
+      () =>
+        resolveAuthConfig({ backends: [backend], secretKey: SECRET, secretKeyFallbacks: ["x"] }),
+      /secretKeyFallbacks\[0\] must be a secret string of at least 32/,
+    );
   });
 
   it("requires at least one backend, each with a distinct name", () => {

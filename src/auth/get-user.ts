@@ -2,13 +2,14 @@ import type { Session } from "../sessions/session.js";
 import { anonymousUser, type AnyUser } from "../users/anonymous-user.js";
 import type { SessionScope } from "../sessions/session-middleware.js";
 import { authConfigOf, type AuthConfig, type ConfiguredScope } from "./auth-config.js";
-import { sessionAuthHashMatches } from "./session-auth-hash.js";
+import { sessionAuthHash, sessionAuthHashMatches } from "./session-auth-hash.js";
 import { BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, sessionOf } from "./session-keys.js";
 
 /**
  * The user a session names, or the anonymous user: when nobody logged in, the backend is no
  * longer configured, the user is gone or inactive, or the password changed since login (then the
- * session is flushed too, as Django does).
+ * session is flushed too, as Django does). A hash made with one of `secretKeyFallbacks` is
+ * accepted and replaced by one made with `secretKey`.
  *
  * @example
  * ```ts
@@ -23,9 +24,16 @@ export async function userFromSession(session: Session, config: AuthConfig): Pro
   if (backend === undefined) return anonymousUser;
   const user = await backend.getUser(id);
   if (user === null) return anonymousUser;
-  if (!sessionAuthHashMatches(await session.get(HASH_SESSION_KEY), user, config.secretKey)) {
-    await session.flush();
-    return anonymousUser;
+  const stored = await session.get(HASH_SESSION_KEY);
+  if (!sessionAuthHashMatches(stored, user, config.secretKey)) {
+    const fallback = config.secretKeyFallbacks.some((key) =>
+      sessionAuthHashMatches(stored, user, key),
+    );
+    if (!fallback) {
+      await session.flush();
+      return anonymousUser;
+    }
+    await session.set(HASH_SESSION_KEY, sessionAuthHash(user, config.secretKey));
   }
   return user.withBackend(backendName);
 }
