@@ -188,7 +188,9 @@ describe("authMiddleware", () => {
 });
 
 describe("resolveAuthConfig", () => {
-  const users = new SqlUserStore(new SqliteDatabase(":memory:"));
+  const db = new SqliteDatabase(":memory:");
+  const users = new SqlUserStore(db);
+  after(() => db.close());
   const backend = new ModelBackend({ users });
 
   it("requires a secret key of at least 32 characters", () => {
