@@ -1,11 +1,53 @@
 import type { IncomingMessage } from "node:http";
-import type { BaseScope, Headers, HostPort } from "../types/asgi.js";
+import type { Socket } from "node:net";
+import type { Headers, HostPort, HttpScope, WebsocketScope } from "../types/asgi.js";
 
 /**
- * The fields HTTP and WebSocket scopes share, read from a request: the target split into decoded
- * path, raw path and query string, header names lower-cased in arrival order, both addresses.
+ * Lower-cased header names, shared between connections: the same dozen names arrive on every
+ * request, and a connection should not keep its own copies. Bounded, so hostile names cannot
+ * grow it.
  */
-export function buildBaseScope(req: IncomingMessage): BaseScope {
+const lowerNames = new Map<string, string>();
+const MAX_LOWER_NAMES = 512;
+
+function lowerName(name: string): string {
+  let lower = lowerNames.get(name);
+  if (lower === undefined) {
+    lower = name.toLowerCase();
+    if (lowerNames.size < MAX_LOWER_NAMES) lowerNames.set(name, lower);
+  }
+  return lower;
+}
+
+/** Where a connection's `scope.server` comes from: one shared tuple, or the socket's own address. */
+export type ServerAddress = (socket: Socket) => HostPort | null;
+
+/**
+ * A server bound to one address answers every connection on it, so `scope.server` is one frozen
+ * tuple and no `getsockname` call; a wildcard bind (`0.0.0.0`, `::`) asks each socket.
+ */
+export function serverAddress(host: string, port: number): ServerAddress {
+  if (host !== "0.0.0.0" && host !== "::" && host !== "") {
+    const fixed: HostPort = Object.freeze([host, port] as const);
+    return () => fixed;
+  }
+  return (socket) => hostPort(socket.localAddress, socket.localPort);
+}
+
+interface RequestFields {
+  path: string;
+  rawPath: string;
+  queryString: string;
+  headers: Headers;
+  client: HostPort | null;
+  httpVersion: string;
+}
+
+/**
+ * What HTTP and WebSocket scopes share, read from a request: the target split into decoded path,
+ * raw path and query string, header names lower-cased in arrival order, the client address.
+ */
+function requestFields(req: IncomingMessage): RequestFields {
   let target = req.url ?? "/";
   if (!target.startsWith("/") && target !== "*") {
     // absolute-form (`GET http://host/path`), which proxies send
@@ -20,16 +62,53 @@ export function buildBaseScope(req: IncomingMessage): BaseScope {
   const rawPath = question === -1 ? target : target.slice(0, question);
   const raw = req.rawHeaders;
   const headers: Array<readonly [string, string]> = new Array(raw.length >> 1);
-  for (let i = 0; i < raw.length; i += 2) headers[i >> 1] = [raw[i].toLowerCase(), raw[i + 1]];
-  const socket = req.socket;
+  for (let i = 0; i < raw.length; i += 2) headers[i >> 1] = [lowerName(raw[i]), raw[i + 1]];
+  const version = req.httpVersion;
   return {
     path: decodePath(rawPath),
     rawPath,
-    rootPath: "",
     queryString: question === -1 ? "" : target.slice(question + 1),
-    headers: headers as Headers,
-    client: hostPort(socket.remoteAddress, socket.remotePort),
-    server: hostPort(socket.localAddress, socket.localPort),
+    headers,
+    client: hostPort(req.socket.remoteAddress, req.socket.remotePort),
+    // a literal instead of the per-request string Node builds
+    httpVersion: version === "1.1" ? "1.1" : version === "1.0" ? "1.0" : version,
+  };
+}
+
+/** The scope of an HTTP request. */
+export function buildHttpScope(req: IncomingMessage, server: ServerAddress): HttpScope {
+  const fields = requestFields(req);
+  // one literal with every field, so the scope keeps all its properties in-object
+  return {
+    type: "http",
+    method: req.method ?? "GET",
+    scheme: "http",
+    httpVersion: fields.httpVersion,
+    path: fields.path,
+    rawPath: fields.rawPath,
+    rootPath: "",
+    queryString: fields.queryString,
+    headers: fields.headers,
+    client: fields.client,
+    server: server(req.socket),
+  };
+}
+
+/** The scope of a WebSocket handshake request. */
+export function buildWebsocketScope(req: IncomingMessage, server: ServerAddress): WebsocketScope {
+  const fields = requestFields(req);
+  return {
+    type: "websocket",
+    scheme: "ws",
+    httpVersion: fields.httpVersion,
+    path: fields.path,
+    rawPath: fields.rawPath,
+    rootPath: "",
+    queryString: fields.queryString,
+    headers: fields.headers,
+    client: fields.client,
+    server: server(req.socket),
+    subprotocols: parseSubprotocols(req.headers["sec-websocket-protocol"]),
   };
 }
 
@@ -48,7 +127,7 @@ function hostPort(host: string | undefined, port: number | undefined): HostPort 
 }
 
 /** Subprotocols offered in `Sec-WebSocket-Protocol`, in order, empty entries dropped. */
-export function parseSubprotocols(header: string | undefined): string[] {
+function parseSubprotocols(header: string | undefined): string[] {
   if (header === undefined) return [];
   const protocols: string[] = [];
   for (const part of header.split(",")) {

@@ -1,29 +1,36 @@
 import { ProtocolError } from "../errors.js";
 
+/** What feeds a queue and can stop: a request stream, a WebSocket session. */
+export interface FlowControl {
+  pause(): void;
+  resume(): void;
+}
+
 /**
  * The events `receive()` hands an application, in arrival order. It is bounded: when `highWater`
- * events wait unread, `pause` is called (stop reading the socket) and `resume` once the
+ * events wait unread, the source is paused (stop reading the socket) and resumed once the
  * application has read them all. A final event (a disconnect) is delivered after the queued ones
  * and then to every later `receive()`.
+ *
+ * An application that keeps up is always waiting when an event arrives, so the event goes
+ * straight to it; the backlog array only exists once one builds up, and one event waits in a
+ * slot of its own, which keeps an idle connection's queue small.
  */
 export class EventQueue<T> {
-  readonly #items: T[] = [];
   readonly #highWater: number;
-  readonly #pause: () => void;
-  readonly #resume: () => void;
+  readonly #source: FlowControl;
+  #first: T | null;
+  #rest: T[] | null = null;
+  #size: number;
   #waiter: ((event: T) => void) | null = null;
   #final: T | null = null;
   #paused = false;
 
-  constructor(highWater: number, pause: () => void, resume: () => void) {
+  constructor(highWater: number, source: FlowControl, first: T | null = null) {
     this.#highWater = highWater;
-    this.#pause = pause;
-    this.#resume = resume;
-  }
-
-  /** Whether the final event has been set: nothing more will be queued. */
-  get finished(): boolean {
-    return this.#final !== null;
+    this.#source = source;
+    this.#first = first;
+    this.#size = first === null ? 0 : 1;
   }
 
   push(event: T): void {
@@ -34,10 +41,11 @@ export class EventQueue<T> {
       waiter(event);
       return;
     }
-    this.#items.push(event);
-    if (!this.#paused && this.#items.length >= this.#highWater) {
+    if (this.#size === 0) this.#first = event;
+    else (this.#rest ??= []).push(event);
+    if (++this.#size >= this.#highWater && !this.#paused) {
       this.#paused = true;
-      this.#pause();
+      this.#source.pause();
     }
   }
 
@@ -54,11 +62,12 @@ export class EventQueue<T> {
 
   /** The next event; rejects with `ProtocolError` if a previous read is still waiting. */
   next(): Promise<T> {
-    if (this.#items.length > 0) {
-      const event = this.#items.shift() as T;
-      if (this.#paused && this.#items.length === 0) {
+    if (this.#size > 0) {
+      const event = this.#first as T;
+      this.#first = --this.#size > 0 ? ((this.#rest as T[]).shift() as T) : null;
+      if (this.#paused && this.#size === 0) {
         this.#paused = false;
-        this.#resume();
+        this.#source.resume();
       }
       return Promise.resolve(event);
     }

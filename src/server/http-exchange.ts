@@ -5,11 +5,12 @@ import type {
   Application,
   HttpDisconnectEvent,
   HttpReceiveEvent,
-  HttpScope,
   HttpResponseStartEvent,
   SendEvent,
 } from "../types/asgi.js";
-import { buildBaseScope } from "./build-scope.js";
+import type { Activity } from "./activity.js";
+import { buildHttpScope } from "./build-scope.js";
+import type { ServerAddress } from "./build-scope.js";
 import { EventQueue } from "./event-queue.js";
 import { isServerFault, statusFor } from "./failure.js";
 import type { Logger } from "./logger.js";
@@ -36,6 +37,8 @@ const enum State {
 /** What an HTTP exchange needs from the server. */
 export interface HttpExchangeContext {
   logger: Logger;
+  activity: Activity;
+  serverAddress: ServerAddress;
   /** True once shutdown began: responses then ask the client to close the connection. */
   isClosing(): boolean;
 }
@@ -51,23 +54,27 @@ export async function serveHttp(
   res: ServerResponse,
   context: HttpExchangeContext,
 ): Promise<void> {
+  context.activity.start();
+  try {
+    await exchange(app, req, res, context);
+  } finally {
+    context.activity.end();
+  }
+}
+
+async function exchange(
+  app: Application,
+  req: IncomingMessage,
+  res: ServerResponse,
+  context: HttpExchangeContext,
+): Promise<void> {
   const started = performance.now();
-  const scope: HttpScope = {
-    type: "http",
-    method: req.method ?? "GET",
-    scheme: "http",
-    httpVersion: req.httpVersion,
-    ...buildBaseScope(req),
-  };
+  const scope = buildHttpScope(req, context.serverAddress);
   let state = State.Idle as State;
   let pending: HttpResponseStartEvent | null = null;
   let gone = false;
 
-  const queue = new EventQueue<HttpReceiveEvent>(
-    1,
-    () => req.pause(),
-    () => req.resume(),
-  );
+  const queue = new EventQueue<HttpReceiveEvent>(1, req);
   const onData = (chunk: Buffer) =>
     queue.push({ type: "http.request", body: chunk, moreBody: true });
   req.on("data", onData);

@@ -5,8 +5,11 @@ import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { WebSocketServer } from "ws";
 import type { Application, WebsocketAcceptEvent } from "../types/asgi.js";
+import { Activity } from "./activity.js";
 import { writeRawResponse } from "./failure.js";
 import { serveHttp } from "./http-exchange.js";
+import type { HttpExchangeContext } from "./http-exchange.js";
+import { serverAddress } from "./build-scope.js";
 import { resolveServeOptions } from "./serve-options.js";
 import type { ServeOptions } from "./serve-options.js";
 import { invalidUpgrade, WebsocketSession } from "./websocket-session.js";
@@ -54,26 +57,26 @@ export async function serve(app: Application, options: ServeOptions = {}): Promi
   wss.on("headers", (lines, req) => {
     for (const [name, value] of accepts.get(req)?.headers ?? []) lines.push(`${name}: ${value}`);
   });
+  const activity = new Activity();
   const context: WebsocketContext = {
     options: resolved,
     logger,
     wss,
     accepts,
     sessions: new Set(),
+    activity,
+    // the real port is known once bound, below; until then each socket is asked
+    serverAddress: serverAddress("", 0),
   };
 
   let closing = false;
-  let active = 0;
-  let onIdle: (() => void) | null = null;
-  const track = (run: Promise<void>) => {
-    active++;
-    void run.then(() => {
-      if (--active === 0 && onIdle !== null) onIdle();
-    });
+  const httpContext: HttpExchangeContext = {
+    logger,
+    activity,
+    serverAddress: context.serverAddress,
+    isClosing: () => closing,
   };
-
-  const httpContext = { logger, isClosing: () => closing };
-  const server = createServer((req, res) => track(serveHttp(app, req, res, httpContext)));
+  const server = createServer((req, res) => void serveHttp(app, req, res, httpContext));
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const problem = closing ? { status: 503, message: "shutting down" } : invalidUpgrade(req);
     if (problem !== null) {
@@ -84,13 +87,14 @@ export async function serve(app: Application, options: ServeOptions = {}): Promi
       );
       return;
     }
-    track(new WebsocketSession(context, req, socket, head).run(app));
+    void new WebsocketSession(context, req, socket, head).run(app);
   });
   server.on("clientError", (_error, socket: Duplex) => writeRawResponse(socket, 400));
 
   server.listen(resolved.port, resolved.host);
   await once(server, "listening");
   const { port } = server.address() as AddressInfo;
+  context.serverAddress = httpContext.serverAddress = serverAddress(resolved.host, port);
 
   const keepalive =
     resolved.keepaliveIntervalMs > 0
@@ -106,14 +110,8 @@ export async function serve(app: Application, options: ServeOptions = {}): Promi
     const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     for (const session of context.sessions) session.shutdown();
-    const appsDone = new Promise<void>((resolve) => {
-      onIdle = () => {
-        // responses that just finished leave keep-alive sockets idle
-        server.closeIdleConnections();
-        resolve();
-      };
-      if (active === 0) onIdle();
-    });
+    // responses that just finished leave keep-alive sockets idle
+    const appsDone = activity.idle(() => server.closeIdleConnections());
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<boolean>((resolve) => {
       timer = setTimeout(() => resolve(true), timeoutMs);
@@ -124,7 +122,9 @@ export async function serve(app: Application, options: ServeOptions = {}): Promi
     ]);
     clearTimeout(timer);
     if (gaveUp) {
-      logger.info(`Shutdown waited ${timeoutMs}ms; destroying ${active} unfinished connection(s).`);
+      logger.info(
+        `Shutdown waited ${timeoutMs}ms; destroying ${activity.active} unfinished connection(s).`,
+      );
       for (const session of context.sessions) session.destroy();
       server.closeAllConnections();
       await serverClosed;

@@ -5,13 +5,17 @@ import type { RawData, WebSocket, WebSocketServer } from "ws";
 import { ProtocolError } from "../errors.js";
 import type {
   Application,
+  Receive,
+  Send,
   SendEvent,
   WebsocketAcceptEvent,
   WebsocketDisconnectEvent,
   WebsocketReceiveEvents,
   WebsocketScope,
 } from "../types/asgi.js";
-import { buildBaseScope, parseSubprotocols } from "./build-scope.js";
+import type { Activity } from "./activity.js";
+import { buildWebsocketScope } from "./build-scope.js";
+import type { ServerAddress } from "./build-scope.js";
 import { EventQueue } from "./event-queue.js";
 import { closeCodeFor, isServerFault, statusFor, writeRawResponse } from "./failure.js";
 import type { Logger, WebsocketOutcome } from "./logger.js";
@@ -29,6 +33,47 @@ const GOING_AWAY: WebsocketDisconnectEvent = Object.freeze({
 });
 const RESOLVED = Promise.resolve();
 const KEY = /^[+/0-9A-Za-z]{22}==$/;
+
+/** Sockets pinged and not answered yet: the next keepalive round terminates them. */
+const awaitingPong = new WeakSet<WebSocket>();
+
+function answeredPing(this: WebSocket): void {
+  awaitingPong.delete(this);
+}
+
+/**
+ * The close code ws sent after a bad frame, by socket. ws then stops reading, cannot see the
+ * client's close frame and reports 1006; the application should see the code actually sent.
+ */
+const frameErrorCodes = new WeakMap<WebSocket, number>();
+
+function noteFrameError(this: WebSocket, error: Error & { code?: string }): void {
+  if (error.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH") frameErrorCodes.set(this, 1009);
+  else if (error.code === "WS_ERR_INVALID_UTF8") frameErrorCodes.set(this, 1007);
+  else if (error.code?.startsWith("WS_ERR_")) frameErrorCodes.set(this, 1002);
+}
+
+// ws calls the handleUpgrade callback synchronously (no verifyClient is set), so one shared
+// callback can hand the socket over instead of a closure per connection.
+let upgraded: WebSocket | null = null;
+
+function captureUpgraded(ws: WebSocket): void {
+  upgraded = ws;
+}
+
+const kSession = Symbol("switchboard.websocketSession");
+
+/** A socket that knows its session, so shared listeners can find it. */
+type SessionSocket = WebSocket & { [kSession]: WebsocketSession };
+
+/** What a session holds only until its handshake is answered. */
+interface Handshake {
+  req: IncomingMessage;
+  socket: Duplex;
+  head: Buffer;
+  timer: NodeJS.Timeout;
+  onClose: () => void;
+}
 
 const enum State {
   /** The application is deciding; the socket is still plain HTTP. */
@@ -49,6 +94,8 @@ export interface WebsocketContext {
   accepts: WeakMap<IncomingMessage, WebsocketAcceptEvent>;
   /** Live sessions, for keepalive pings and shutdown. */
   sessions: Set<WebsocketSession>;
+  activity: Activity;
+  serverAddress: ServerAddress;
 }
 
 /**
@@ -77,47 +124,40 @@ export function invalidUpgrade(req: IncomingMessage): { status: number; message:
  */
 export class WebsocketSession {
   readonly #context: WebsocketContext;
-  readonly #req: IncomingMessage;
-  readonly #socket: Duplex;
-  readonly #head: Buffer;
+  // what only the handshake needs; dropped once it is over, so an idle connection holds no
+  // request object
+  #handshake: Handshake | null;
   readonly #scope: WebsocketScope;
   readonly #queue: EventQueue<WebsocketReceiveEvents>;
   readonly #started = performance.now();
   #state = State.Connecting;
   #ws: WebSocket | null = null;
-  #timer: NodeJS.Timeout | null;
-  #alive = true;
   #outcome: WebsocketOutcome = "accepted";
   #status: number | null = null;
-  #errorCode: number | null = null;
+  // bound once per connection; closures assigned to names would each get a defineProperty from
+  // tsx's keepNames, costing CPU and a property dictionary per function
+  readonly #receive: Receive;
+  readonly #send: Send;
 
   constructor(context: WebsocketContext, req: IncomingMessage, socket: Duplex, head: Buffer) {
     this.#context = context;
-    this.#req = req;
-    this.#socket = socket;
-    this.#head = head;
-    this.#scope = {
-      type: "websocket",
-      scheme: "ws",
-      httpVersion: req.httpVersion,
-      subprotocols: parseSubprotocols(req.headers["sec-websocket-protocol"]),
-      ...buildBaseScope(req),
-    };
-    this.#queue = new EventQueue<WebsocketReceiveEvents>(
-      context.options.maxQueuedMessages,
-      () => this.#ws?.pause(),
-      () => this.#ws?.resume(),
-    );
-    this.#queue.push(CONNECT);
-    socket.on("error", this.#onHandshakeSocketError);
-    socket.once("close", this.#onHandshakeSocketClose);
-    this.#timer = setTimeout(this.#onHandshakeTimeout, context.options.handshakeTimeoutMs);
-    this.#timer.unref();
+    this.#scope = buildWebsocketScope(req, context.serverAddress);
+    this.#queue = new EventQueue(context.options.maxQueuedMessages, this, CONNECT);
+    this.#receive = this.#queue.next.bind(this.#queue);
+    this.#send = this.#dispatch.bind(this);
+    const onClose = this.#clientLeft.bind(this);
+    const timer = setTimeout(this.#timedOut.bind(this), context.options.handshakeTimeoutMs);
+    timer.unref();
+    socket.on("error", ignore);
+    socket.once("close", onClose);
+    this.#handshake = { req, socket, head, timer, onClose };
     context.sessions.add(this);
   }
 
   /** Runs the application to its end; never rejects. */
   async run(app: Application): Promise<void> {
+    const { activity } = this.#context;
+    activity.start();
     let failure: unknown = null;
     let failed = false;
     try {
@@ -126,6 +166,15 @@ export class WebsocketSession {
       failure = error;
       failed = true;
     }
+    try {
+      this.#settle(failed, failure);
+    } finally {
+      activity.end();
+    }
+  }
+
+  /** After the application returned: answer a handshake it left open, close an open socket. */
+  #settle(failed: boolean, failure: unknown): void {
     const where = `WebSocket ${this.#scope.path}`;
     if (this.#state === State.Connecting) {
       const status = failed ? statusFor(failure) : 500;
@@ -151,11 +200,11 @@ export class WebsocketSession {
   ping(): void {
     const ws = this.#ws;
     if (this.#state !== State.Open || ws === null) return;
-    if (!this.#alive) {
+    if (awaitingPong.has(ws)) {
       ws.terminate();
       return;
     }
-    this.#alive = false;
+    awaitingPong.add(ws);
     ws.ping();
   }
 
@@ -168,12 +217,19 @@ export class WebsocketSession {
   /** Shutdown timed out: drop the connection without ceremony. */
   destroy(): void {
     if (this.#ws !== null) this.#ws.terminate();
-    else this.#socket.destroy();
+    else this.#handshake?.socket.destroy();
   }
 
-  readonly #receive = () => this.#queue.next();
+  /** Flow control for the receive queue: stop reading frames while the application lags. */
+  pause(): void {
+    this.#ws?.pause();
+  }
 
-  readonly #send = (event: SendEvent): Promise<void> => {
+  resume(): void {
+    this.#ws?.resume();
+  }
+
+  #dispatch(event: SendEvent): Promise<void> {
     try {
       switch (event.type) {
         case "websocket.send":
@@ -193,7 +249,7 @@ export class WebsocketSession {
     } catch (error) {
       return Promise.reject(error);
     }
-  };
+  }
 
   #sendFrame(text: string | undefined, bytes: Uint8Array | undefined): void {
     const ws = this.#ws;
@@ -233,15 +289,26 @@ export class WebsocketSession {
         );
       }
     }
-    this.#endHandshake();
+    const { req, socket, head } = this.#endHandshake() as Handshake;
     const { accepts, wss } = this.#context;
-    accepts.set(this.#req, event);
-    wss.handleUpgrade(this.#req, this.#socket, this.#head, this.#onUpgraded);
-    accepts.delete(this.#req);
-    if (this.#ws === null) {
+    accepts.set(req, event);
+    wss.handleUpgrade(req, socket, head, captureUpgraded);
+    accepts.delete(req);
+    const ws = upgraded;
+    upgraded = null;
+    if (ws === null) {
       // ws destroyed the socket: the client half-closed while the application was deciding
       this.#end("gone", null, DROPPED);
+      return;
     }
+    this.#ws = ws;
+    this.#state = State.Open;
+    this.#status = 101;
+    (ws as SessionSocket)[kSession] = this;
+    ws.on("message", WebsocketSession.#onMessage);
+    ws.on("pong", answeredPing);
+    ws.on("error", noteFrameError);
+    ws.once("close", WebsocketSession.#onClose);
   }
 
   #close(code: number, reason: string): void {
@@ -260,70 +327,48 @@ export class WebsocketSession {
     }
   }
 
-  readonly #onUpgraded = (ws: WebSocket) => {
-    this.#ws = ws;
-    this.#state = State.Open;
-    this.#status = 101;
-    ws.on("message", this.#onMessage);
-    ws.on("pong", this.#onPong);
-    ws.on("error", this.#onError);
-    ws.once("close", this.#onClose);
-  };
-
-  // binaryType is the default "nodebuffer", so every message arrives as one Buffer
-  readonly #onMessage = (data: RawData, isBinary: boolean) => {
-    this.#queue.push(
+  // Shared by every socket (the session is found on the socket), so listening costs no closure
+  // per connection. binaryType is the default "nodebuffer": a message is one Buffer.
+  static #onMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+    (this as SessionSocket)[kSession].#queue.push(
       isBinary
         ? { type: "websocket.receive", bytes: data as Buffer }
         : { type: "websocket.receive", text: (data as Buffer).toString() },
     );
-  };
+  }
 
-  // ws closes the socket itself on a bad frame, then can no longer read the client's close
-  // frame and would report 1006; the application should see the code that was actually sent.
-  readonly #onError = (error: Error & { code?: string }) => {
-    if (error.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH") this.#errorCode = 1009;
-    else if (error.code === "WS_ERR_INVALID_UTF8") this.#errorCode = 1007;
-    else if (error.code?.startsWith("WS_ERR_")) this.#errorCode = 1002;
-  };
+  static #onClose(this: WebSocket, peerCode: number, reason: Buffer): void {
+    const session = (this as SessionSocket)[kSession];
+    const code = frameErrorCodes.get(this) ?? peerCode;
+    session.#state = State.Ended;
+    session.#context.sessions.delete(session);
+    session.#queue.finish({ type: "websocket.disconnect", code, reason: reason.toString() });
+    session.#log(code);
+  }
 
-  readonly #onPong = () => {
-    this.#alive = true;
-  };
+  #clientLeft(): void {
+    this.#end("gone", null, DROPPED);
+  }
 
-  readonly #onClose = (peerCode: number, reason: Buffer) => {
-    const code = this.#errorCode ?? peerCode;
-    this.#state = State.Ended;
-    this.#context.sessions.delete(this);
-    this.#queue.finish({ type: "websocket.disconnect", code, reason: reason.toString() });
-    this.#log(code);
-  };
+  #timedOut(): void {
+    this.#refuse("timeout", 403, DROPPED);
+  }
 
-  readonly #onHandshakeSocketError = ignore;
-
-  readonly #onHandshakeSocketClose = () => {
-    if (this.#state === State.Connecting) this.#end("gone", null, DROPPED);
-  };
-
-  readonly #onHandshakeTimeout = () => {
-    this.#timer = null;
-    if (this.#state === State.Connecting) this.#refuse("timeout", 403, DROPPED);
-  };
-
-  /** The handshake phase is over either way: stop watching the raw socket. */
-  #endHandshake(): void {
-    if (this.#timer !== null) clearTimeout(this.#timer);
-    this.#timer = null;
-    this.#socket.removeListener("error", this.#onHandshakeSocketError);
-    this.#socket.removeListener("close", this.#onHandshakeSocketClose);
+  /** The handshake phase is over either way: stop watching the raw socket, drop the request. */
+  #endHandshake(): Handshake | null {
+    const handshake = this.#handshake;
+    if (handshake === null) return null;
+    this.#handshake = null;
+    clearTimeout(handshake.timer);
+    handshake.socket.removeListener("close", handshake.onClose);
+    return handshake;
   }
 
   /** Answers the upgrade request with `status` instead of upgrading. */
   #refuse(outcome: WebsocketOutcome, status: number, event: WebsocketDisconnectEvent): void {
-    this.#endHandshake();
-    // writes may still fail after this point; a destroyed socket must not crash the process
-    this.#socket.on("error", ignore);
-    writeRawResponse(this.#socket, status);
+    const handshake = this.#endHandshake();
+    // the socket's "error" listener stays: writing the answer may still fail
+    if (handshake !== null) writeRawResponse(handshake.socket, status);
     this.#end(outcome, status, event);
   }
 
