@@ -140,6 +140,17 @@ describe("ScryptHasher", () => {
     assert.equal(new ScryptHasher({ N: 1024 }).mustUpdate(VECTOR), false);
   });
 
+  it("verifies Django's scrypt encoding and flags it for a rehash into its own", async () => {
+    // python3 -c "import hashlib,base64;print(base64.b64encode(hashlib.scrypt(b'django pw',
+    //   salt=b'Qq2UTlYbr9jDqgTEzpWyGd', n=2**14, r=8, p=5, maxmem=0, dklen=64)).decode())"
+    const django =
+      "scrypt$16384$Qq2UTlYbr9jDqgTEzpWyGd$8$5$s0zNAWTYxRWbSs1PPlID8Fq31dKcG+f5bPIkidO/KJhxVD1affgUl9JeqCrtFy/dr+pc4WBw/LAH6WErwNkPbA==";
+    const hasher = new ScryptHasher({ N: 2 ** 14, r: 8, p: 5 });
+    assert.equal(await hasher.verify("django pw", django), true);
+    assert.equal(await hasher.verify("django pw!", django), false);
+    assert.equal(hasher.mustUpdate(django), true);
+  });
+
   it("hashes on the thread pool: the event loop turns while the default cost runs", async () => {
     let turned = false;
     setImmediate(() => (turned = true));

@@ -23,17 +23,35 @@ interface ScryptParams {
 }
 
 const ENCODED = /^scrypt\$N=(\d+),r=(\d+),p=(\d+)\$([^$]+)\$([A-Za-z0-9+/]+={0,2})$/;
+/** Django's `ScryptPasswordHasher`: `scrypt$<N>$<salt>$<r>$<p>$<hash>`, read so imports verify. */
+const DJANGO_ENCODED = /^scrypt\$(\d+)\$([^$]+)\$(\d+)\$(\d+)\$([A-Za-z0-9+/]+={0,2})$/;
 
 function validParams({ N, r, p }: ScryptParams): boolean {
   return N > 1 && (N & (N - 1)) === 0 && N <= 2 ** 24 && r >= 1 && r <= 64 && p >= 1 && p <= 64;
 }
 
-function parse(encoded: string): { params: ScryptParams; salt: string; hash: Buffer } | null {
-  const match = ENCODED.exec(encoded);
-  if (match === null) return null;
-  const params = { N: Number(match[1]), r: Number(match[2]), p: Number(match[3]) };
-  const hash = Buffer.from(match[5] ?? "", "base64");
-  return validParams(params) && hash.length >= 16 ? { params, salt: match[4] ?? "", hash } : null;
+interface Parsed {
+  params: ScryptParams;
+  salt: string;
+  hash: Buffer;
+  /** Made by Django: verifies, but is always re-encoded in this hasher's format. */
+  django: boolean;
+}
+
+function parse(encoded: string): Parsed | null {
+  const own = ENCODED.exec(encoded);
+  const django = own === null ? DJANGO_ENCODED.exec(encoded) : null;
+  // Both formats carry the same five fields, in a different order.
+  const fields = own
+    ? { N: own[1], r: own[2], p: own[3], salt: own[4], hash: own[5] }
+    : django
+      ? { N: django[1], salt: django[2], r: django[3], p: django[4], hash: django[5] }
+      : null;
+  if (fields === null) return null;
+  const params = { N: Number(fields.N), r: Number(fields.r), p: Number(fields.p) };
+  const hash = Buffer.from(fields.hash ?? "", "base64");
+  if (!validParams(params) || hash.length < 16) return null;
+  return { params, salt: fields.salt ?? "", hash, django: own === null };
 }
 
 function derive(password: string, salt: string, params: ScryptParams, keyLength: number) {
@@ -49,7 +67,8 @@ function derive(password: string, salt: string, params: ScryptParams, keyLength:
 /**
  * The default hasher: scrypt, memory-hard, run on libuv's thread pool. Encodes as
  * `scrypt$N=32768,r=8,p=1$<salt>$<base64 hash>`; the parameters travel with each hash, so
- * raising them later still verifies old hashes and `mustUpdate` flags them for a rehash.
+ * raising them later still verifies old hashes and `mustUpdate` flags them for a rehash. Django's
+ * own scrypt encoding (`scrypt$16384$<salt>$8$5$<hash>`) verifies too, and is flagged for a rehash.
  *
  * @example
  * ```ts
@@ -91,6 +110,7 @@ export class ScryptHasher implements PasswordHasher {
     if (parsed === null) return true;
     const { N, r, p } = this.#params;
     return (
+      parsed.django ||
       parsed.params.N !== N ||
       parsed.params.r !== r ||
       parsed.params.p !== p ||
