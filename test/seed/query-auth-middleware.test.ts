@@ -11,7 +11,11 @@ import { WebsocketCommunicator } from "../../src/testing/websocket-communicator.
 import type { Application, WebsocketScope } from "../../src/types/asgi.js";
 import { SqlUserStore } from "../../src/users/sql-user-store.js";
 import type { User } from "../../src/users/user.js";
+import { protocolTypeRouter } from "../../src/routing/protocol-type-router.js";
+import { silentLogger } from "../../src/server/logger.js";
+import { serve } from "../../src/server/serve.js";
 import { queryAuthMiddleware } from "./query-auth-middleware.js";
+import { openSocket } from "./ws-client.js";
 
 const TOKEN_SECRET = "seed-token-secret-0123456789abcdefghij";
 
@@ -58,5 +62,26 @@ describe("seed replay: custom authentication (QueryAuthMiddleware)", () => {
     const edited = `${admin.id}${token.slice(String(ada.id).length)}`;
     assert.equal(await whoConnects(app, `/?token=${edited}`), "(anonymous)");
     assert.equal(await whoConnects(app, `/?id=${admin.id}`), "(anonymous)");
+  });
+
+  it("over a real socket, a client offering [access_token, token] is answered access_token", async () => {
+    const app = tokenAuthMiddleware({ secret: TOKEN_SECRET, users })<WebsocketScope>(
+      WhoAmIConsumer.asApp(),
+    );
+    const server = await serve(protocolTypeRouter({ websocket: app }), {
+      port: 0,
+      logger: silentLogger,
+    });
+    try {
+      const url = server.url.replace(/^http/, "ws");
+      const token = createToken(ada, { secret: TOKEN_SECRET });
+      const { socket, protocol } = await openSocket(`${url}/`, undefined, ["access_token", token]);
+      assert.ok(socket);
+      assert.equal(protocol, "access_token");
+      assert.equal(await socket.next(), "ada");
+      await socket.close();
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -51,7 +51,9 @@ export class TestSocket {
   }
 }
 
-export type Handshake = { socket: TestSocket; status: 101 } | { socket: null; status: number };
+export type Handshake =
+  | { socket: TestSocket; status: 101; protocol: string }
+  | { socket: null; status: number; protocol: null };
 
 /** Opens `url`, sending `cookie` if given; resolves the refusal status instead of throwing. */
 export function openSocket(
@@ -64,11 +66,11 @@ export function openSocket(
       headers: cookie === undefined ? {} : { cookie },
     });
     const client = new TestSocket(socket);
-    socket.once("open", () => resolve({ socket: client, status: 101 }));
+    socket.once("open", () => resolve({ socket: client, status: 101, protocol: socket.protocol }));
     socket.once("unexpected-response", (request, response) => {
       response.resume();
       request.destroy();
-      resolve({ socket: null, status: response.statusCode ?? 0 });
+      resolve({ socket: null, status: response.statusCode ?? 0, protocol: null });
     });
     socket.once("error", reject);
   });
