@@ -6,63 +6,89 @@ export interface Waiter {
   reject(reason: unknown): void;
 }
 
-/** The waiters pending on each signal; one abort listener per signal, not one per receive. */
-const bySignal = new WeakMap<AbortSignal, Set<AbortableWaiter>>();
-
-interface AbortableWaiter extends Waiter {
-  detach(): void;
+/** Where a layer keeps a channel's waiters; an aborted waiter is removed through it. */
+export interface WaiterList {
+  remove(waiter: Waiter): void;
 }
 
 /**
- * Creates the promise a `receive()` returns and the waiter that settles it. When `signal` aborts,
- * `detach` removes the waiter from the layer's queue and the promise rejects with the signal's
- * reason. A consumer passes the same signal to every receive of its connection, so the signal
- * gets a single listener for the connection's life instead of an add and a remove per message.
- *
- * @example
- * ```ts
- * const [promise, waiter] = abortableWaiter(signal, () => queue.remove(waiter));
- * queue.push(waiter);
- * return promise;
- * ```
+ * A waiter as a class, not closures: fan-out settles and re-creates one per receiver per message,
+ * and every closure costs an allocation (and, under tsx, a `__name` call).
  */
-export function abortableWaiter(
-  signal: AbortSignal | undefined,
-  detach: (waiter: Waiter) => void,
-): [Promise<ChannelMessage>, Waiter] {
-  let settle!: (message: ChannelMessage) => void;
-  let fail!: (reason: unknown) => void;
-  const promise = new Promise<ChannelMessage>((resolve, reject) => {
-    settle = resolve;
-    fail = reject;
-  });
-  let pending = signal && bySignal.get(signal);
-  if (signal && !pending) {
-    const waiters = new Set<AbortableWaiter>();
+class PendingReceive implements Waiter {
+  readonly #settle: (message: ChannelMessage) => void;
+  readonly #fail: (reason: unknown) => void;
+  readonly list: WaiterList;
+  readonly #pending: Set<PendingReceive> | undefined;
+
+  constructor(
+    settle: (message: ChannelMessage) => void,
+    fail: (reason: unknown) => void,
+    list: WaiterList,
+    pending: Set<PendingReceive> | undefined,
+  ) {
+    this.#settle = settle;
+    this.#fail = fail;
+    this.list = list;
+    this.#pending = pending;
+    pending?.add(this);
+  }
+
+  resolve(message: ChannelMessage): void {
+    this.#pending?.delete(this);
+    this.#settle(message);
+  }
+
+  reject(reason: unknown): void {
+    this.#pending?.delete(this);
+    this.#fail(reason);
+  }
+}
+
+/** The waiters pending on each signal; one abort listener per signal, not one per receive. */
+const bySignal = new WeakMap<AbortSignal, Set<PendingReceive>>();
+
+function pendingOn(signal: AbortSignal): Set<PendingReceive> {
+  let pending = bySignal.get(signal);
+  if (!pending) {
+    const waiters = new Set<PendingReceive>();
     pending = waiters;
     bySignal.set(signal, waiters);
     signal.addEventListener(
       "abort",
       () => {
         for (const waiter of waiters) {
-          waiter.detach();
+          waiter.list.remove(waiter);
           waiter.reject(signal.reason);
         }
       },
       { once: true },
     );
   }
-  const waiter: AbortableWaiter = {
-    resolve(message) {
-      pending?.delete(waiter);
-      settle(message);
-    },
-    reject(reason) {
-      pending?.delete(waiter);
-      fail(reason);
-    },
-    detach: () => detach(waiter),
-  };
-  pending?.add(waiter);
+  return pending;
+}
+
+/**
+ * Creates the promise a `receive()` returns and the waiter that settles it. When `signal` aborts,
+ * the waiter is removed from `list` and the promise rejects with the signal's reason. A consumer
+ * passes the same signal to every receive of its connection, so the signal gets a single listener
+ * for the connection's life instead of an add and a remove per message.
+ *
+ * @example
+ * ```ts
+ * const [promise, waiter] = abortableWaiter(signal, queue);
+ * queue.waiters.push(waiter);
+ * return promise;
+ * ```
+ */
+export function abortableWaiter(
+  signal: AbortSignal | undefined,
+  list: WaiterList,
+): [Promise<ChannelMessage>, Waiter] {
+  const pending = signal && pendingOn(signal);
+  let waiter!: PendingReceive;
+  const promise = new Promise<ChannelMessage>((resolve, reject) => {
+    waiter = new PendingReceive(resolve, reject, list, pending);
+  });
   return [promise, waiter];
 }

@@ -1,5 +1,5 @@
 import type { ChannelMessage } from "../types/asgi.js";
-import { abortableWaiter, type Waiter } from "./abortable-waiter.js";
+import { abortableWaiter, type Waiter, type WaiterList } from "./abortable-waiter.js";
 
 /** Where {@link BatchedReceivers} takes messages from: a store of per-channel queues. */
 export interface EntrySource {
@@ -14,16 +14,28 @@ export interface EntrySource {
 }
 
 /** This process's receivers of one channel. */
-interface Receiver {
-  waiters: Waiter[];
+class Receiver implements WaiterList {
+  readonly waiters: Waiter[] = [];
   /** A pop for this channel is in flight: at most one, so nothing is popped without a waiter. */
-  inflight: boolean;
+  inflight = false;
   /** A wake-up came during the pop: pop again even if it found nothing. */
-  again: boolean;
+  again = false;
   /** Popped empty and no wake-up since: a new `receive` waits instead of popping. */
-  empty: boolean;
+  empty = false;
   /** A waiter was aborted: forget the channel once nothing is waiting or in flight. */
-  abandoned: boolean;
+  abandoned = false;
+  readonly #onAbandoned: (receiver: Receiver) => void;
+
+  constructor(onAbandoned: (receiver: Receiver) => void) {
+    this.#onAbandoned = onAbandoned;
+  }
+
+  remove(waiter: Waiter): void {
+    const index = this.waiters.indexOf(waiter);
+    if (index !== -1) this.waiters.splice(index, 1);
+    this.abandoned = true;
+    this.#onAbandoned(this);
+  }
 }
 
 /** Channels popped in one call; bounds the script's arguments and the reply. */
@@ -59,19 +71,13 @@ export class BatchedReceivers {
     if (signal?.aborted) return Promise.reject(signal.reason);
     let receiver = this.#receivers.get(channel);
     if (!receiver) {
-      receiver = { waiters: [], inflight: false, again: false, empty: false, abandoned: false };
+      receiver = new Receiver((abandoned) => this.#forgetIfIdle(channel, abandoned));
       this.#receivers.set(channel, receiver);
     }
-    const current = receiver;
-    current.abandoned = false;
-    const [promise, waiter] = abortableWaiter(signal, (aborted) => {
-      const index = current.waiters.indexOf(aborted);
-      if (index !== -1) current.waiters.splice(index, 1);
-      current.abandoned = true;
-      this.#forgetIfIdle(channel, current);
-    });
-    current.waiters.push(waiter);
-    if (!current.empty) void ready.then(() => this.#schedule(channel), this.#onError);
+    receiver.abandoned = false;
+    const [promise, waiter] = abortableWaiter(signal, receiver);
+    receiver.waiters.push(waiter);
+    if (!receiver.empty) void ready.then(() => this.#schedule(channel), this.#onError);
     return promise;
   }
 

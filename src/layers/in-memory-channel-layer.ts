@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { BackendUnavailable, ChannelFull } from "../errors.js";
 import type { ChannelMessage } from "../types/asgi.js";
-import { abortableWaiter, type Waiter } from "./abortable-waiter.js";
+import { abortableWaiter, type Waiter, type WaiterList } from "./abortable-waiter.js";
 import type { ChannelLayer } from "./channel-layer.js";
 import {
   resolveChannelLayerOptions,
@@ -16,11 +16,21 @@ interface Entry {
   expiresAt: number;
 }
 
-interface Queue {
+/** One channel's unread messages, or the receives waiting for one (never both). */
+class Queue implements WaiterList {
   /** Resolved once per channel, so sends never match capacity patterns again. */
-  capacity: number;
-  items: Entry[];
-  waiters: Waiter[];
+  readonly capacity: number;
+  readonly items: Entry[] = [];
+  readonly waiters: Waiter[] = [];
+
+  constructor(capacity: number) {
+    this.capacity = capacity;
+  }
+
+  remove(waiter: Waiter): void {
+    const index = this.waiters.indexOf(waiter);
+    if (index !== -1) this.waiters.splice(index, 1);
+  }
 }
 
 /**
@@ -51,7 +61,6 @@ export class InMemoryChannelLayer implements ChannelLayer {
   }
 
   async send(channel: string, message: ChannelMessage): Promise<void> {
-    assertChannelName(channel);
     const json = encodeMessage(message, this.#options.maxMessageSize);
     const now = this.#maintain();
     if (!this.#push(channel, json, now)) {
@@ -63,7 +72,6 @@ export class InMemoryChannelLayer implements ChannelLayer {
   }
 
   receive(channel: string, signal?: AbortSignal): Promise<ChannelMessage> {
-    assertChannelName(channel);
     if (this.#closed) return Promise.reject(this.#closedError());
     if (signal?.aborted) return Promise.reject(signal.reason);
     const now = this.#maintain();
@@ -71,10 +79,7 @@ export class InMemoryChannelLayer implements ChannelLayer {
     dropExpired(queue, now);
     const entry = queue.items.shift();
     if (entry) return Promise.resolve(JSON.parse(entry.json) as ChannelMessage);
-    const [promise, waiter] = abortableWaiter(signal, (aborted) => {
-      const index = queue.waiters.indexOf(aborted);
-      if (index !== -1) queue.waiters.splice(index, 1);
-    });
+    const [promise, waiter] = abortableWaiter(signal, queue);
     queue.waiters.push(waiter);
     return promise;
   }
@@ -148,10 +153,12 @@ export class InMemoryChannelLayer implements ChannelLayer {
     return true;
   }
 
+  /** The channel's queue; a channel is validated once, when its queue is created. */
   #queue(channel: string): Queue {
     let queue = this.#channels.get(channel);
     if (!queue) {
-      queue = { capacity: this.#options.capacityFor(channel), items: [], waiters: [] };
+      assertChannelName(channel);
+      queue = new Queue(this.#options.capacityFor(channel));
       this.#channels.set(channel, queue);
     }
     return queue;
