@@ -1,0 +1,67 @@
+/**
+ * What a benchmark scenario is: two servers doing the same job — one on Switchboard, one on raw
+ * `ws` — and a load function that drives either. The harness runs each server in its own child
+ * process and the load in another, then prints every figure with the ratio Switchboard / raw.
+ *
+ * @example
+ * ```ts
+ * export const echo: Scenario = {
+ *   name: "echo",
+ *   servers: { switchboard: "bench/scenarios/echo/switchboard-server.ts", raw: "bench/scenarios/echo/ws-server.ts" },
+ *   load: "bench/scenarios/echo/load.ts",
+ * };
+ * ```
+ */
+
+/** A server module exports `start`; it binds 127.0.0.1 on a free port and resolves the port. */
+export type StartServer = () => Promise<number>;
+
+/** What the load function can see of the server under test. */
+export interface LoadContext {
+  /** `ws://127.0.0.1:<port>` */
+  wsUrl: string;
+  /** `http://127.0.0.1:<port>` */
+  httpUrl: string;
+  /** The server process's RSS (after a forced GC) and its CPU time so far, in microseconds. */
+  sample(): Promise<ServerSample>;
+  /** `true` in `--quick` runs: use smaller counts. */
+  quick: boolean;
+}
+
+export interface ServerSample {
+  rss: number;
+  cpuMicros: number;
+}
+
+/** One figure a load function measured. */
+export interface Figure {
+  name: string;
+  value: number;
+  unit: string;
+  /** Which way is better, so the ratio can be judged. */
+  better: "higher" | "lower";
+  /**
+   * The ratio Switchboard / raw the figure must reach: at least this when higher is better
+   * (e.g. 0.85), at most this when lower is better (e.g. 1.3).
+   */
+  target?: number;
+  /**
+   * How rounds combine: `best` (default) keeps the best value, since noise from a shared machine
+   * only makes a run slower; `mean` averages, for figures noise moves both ways (memory).
+   */
+  combine?: "best" | "mean";
+}
+
+/** A load module exports `load`: it drives the server at `context` and returns its figures. */
+export type Load = (context: LoadContext) => Promise<Figure[]>;
+
+/** A scenario: module paths (relative to the repository root) of both servers and the load. */
+export interface Scenario {
+  name: string;
+  description: string;
+  servers: { switchboard: string; raw: string };
+  load: string;
+}
+
+/** The two servers every scenario compares. */
+export type Variant = keyof Scenario["servers"];
