@@ -70,6 +70,20 @@ export function channelLayerContract(
       });
     });
 
+    test("delivers deeply frozen messages, so no receiver changes what another gets", async (t) => {
+      const layer = await open(t);
+      const [a, b] = [await layer.newChannel(), await layer.newChannel()];
+      await layer.groupAdd("room.frozen", a);
+      await layer.groupAdd("room.frozen", b);
+      await layer.groupSend("room.frozen", { type: "x", nested: { list: [1] } });
+      const first = await layer.receive(a);
+      assert.ok(Object.isFrozen(first) && Object.isFrozen(first.nested));
+      assert.throws(() => {
+        (first.nested as { list: number[] }).list.push(2);
+      }, TypeError);
+      assert.deepEqual(await layer.receive(b), { type: "x", nested: { list: [1] } });
+    });
+
     test("delivers one channel's messages in the order they were sent", async (t) => {
       const layer = await open(t);
       const channel = await layer.newChannel();

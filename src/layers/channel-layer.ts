@@ -18,7 +18,8 @@ export interface ChannelLayer {
   send(channel: string, message: ChannelMessage): Promise<void>;
   /**
    * Waits for the next message on `channel`. Only one receiver per channel at a time.
-   * `signal` abandons the wait (the promise rejects with the signal's reason).
+   * `signal` abandons the wait (the promise rejects with the signal's reason). The message is
+   * deeply frozen plain JSON: a group send may hand the same object to every receiver.
    */
   receive(channel: string, signal?: AbortSignal): Promise<ChannelMessage>;
   /** A new process-unique channel name, `prefix` + a random suffix. */

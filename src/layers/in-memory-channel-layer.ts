@@ -8,11 +8,11 @@ import {
   type ChannelLayerOptions,
   type ResolvedChannelLayerOptions,
 } from "./channel-layer-options.js";
-import { assertChannelName, assertGroupName, encodeMessage } from "./validation.js";
+import { assertChannelName, assertGroupName, decodeMessage, encodeMessage } from "./validation.js";
 
-/** A queued message: its JSON and the moment it expires (ms since the epoch). */
+/** A queued message (decoded and frozen, shared by a group send's receivers) and its expiry. */
 interface Entry {
-  json: string;
+  message: ChannelMessage;
   expiresAt: number;
 }
 
@@ -36,7 +36,7 @@ class Queue implements WaiterList {
 /**
  * A channel layer inside one process, for development, tests and single-process deployments.
  * Semantics match `RedisChannelLayer` (the shared contract suite checks it): per-channel capacity,
- * message expiry, group-membership expiry, JSON copies on receive.
+ * message expiry, group-membership expiry, deeply frozen JSON messages on receive.
  *
  * @example
  * ```ts
@@ -61,9 +61,9 @@ export class InMemoryChannelLayer implements ChannelLayer {
   }
 
   async send(channel: string, message: ChannelMessage): Promise<void> {
-    const json = encodeMessage(message, this.#options.maxMessageSize);
+    const frozen = decodeMessage(encodeMessage(message, this.#options.maxMessageSize));
     const now = this.#maintain();
-    if (!this.#push(channel, json, now)) {
+    if (!this.#push(channel, frozen, now)) {
       const { capacity } = this.#queue(channel);
       throw new ChannelFull(
         `Channel "${channel}" holds ${capacity} unread messages, its capacity: its consumer is not keeping up. Raise capacity or channelCapacity for it, or send less.`,
@@ -78,7 +78,7 @@ export class InMemoryChannelLayer implements ChannelLayer {
     const queue = this.#queue(channel);
     dropExpired(queue, now);
     const entry = queue.items.shift();
-    if (entry) return Promise.resolve(JSON.parse(entry.json) as ChannelMessage);
+    if (entry) return Promise.resolve(entry.message);
     const [promise, waiter] = abortableWaiter(signal, queue);
     queue.waiters.push(waiter);
     return promise;
@@ -110,13 +110,13 @@ export class InMemoryChannelLayer implements ChannelLayer {
 
   async groupSend(group: string, message: ChannelMessage): Promise<void> {
     assertGroupName(group);
-    const json = encodeMessage(message, this.#options.maxMessageSize);
+    const frozen = decodeMessage(encodeMessage(message, this.#options.maxMessageSize));
     const now = this.#maintain();
     const members = this.#groups.get(group);
     if (!members) return;
     for (const [channel, expiresAt] of members) {
       // A full channel is skipped: one slow consumer must not stop the group, as in Channels.
-      if (expiresAt > now) this.#push(channel, json, now);
+      if (expiresAt > now) this.#push(channel, frozen, now);
       else members.delete(channel);
     }
   }
@@ -139,17 +139,17 @@ export class InMemoryChannelLayer implements ChannelLayer {
     this.#groups.clear();
   }
 
-  /** Queues or hands over `json`; `false` when the channel is full. */
-  #push(channel: string, json: string, now: number): boolean {
+  /** Queues or hands over `message`; `false` when the channel is full. */
+  #push(channel: string, message: ChannelMessage, now: number): boolean {
     const queue = this.#queue(channel);
     const waiter = queue.waiters.shift();
     if (waiter) {
-      waiter.resolve(JSON.parse(json) as ChannelMessage);
+      waiter.resolve(message);
       return true;
     }
     dropExpired(queue, now);
     if (queue.items.length >= queue.capacity) return false;
-    queue.items.push({ json, expiresAt: now + this.#options.expiryMs });
+    queue.items.push({ message, expiresAt: now + this.#options.expiryMs });
     return true;
   }
 

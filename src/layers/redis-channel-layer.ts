@@ -10,7 +10,7 @@ import {
 } from "./channel-layer-options.js";
 import { BatchedReceivers } from "./batched-receivers.js";
 import { GROUP_ADD, GROUP_SEND, POP_MANY, REQUEUE, SEND, runScript } from "./redis-scripts.js";
-import { assertChannelName, assertGroupName, encodeMessage } from "./validation.js";
+import { assertChannelName, assertGroupName, decodeMessage, encodeMessage } from "./validation.js";
 
 /**
  * Options of {@link RedisChannelLayer}: the shared {@link ChannelLayerOptions} (every process must
@@ -107,7 +107,7 @@ export class RedisChannelLayer implements ChannelLayer {
         requeue: async (channel, entry) => {
           await this.#run(REQUEUE, [this.#channelKey(channel)], [entry]);
         },
-        decode: (entry) => JSON.parse(entry.slice(entry.indexOf(":") + 1)) as ChannelMessage,
+        decode: (entry) => decodeMessage(entry.slice(entry.indexOf(":") + 1)),
       },
       onError,
     );

@@ -50,8 +50,8 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * Validates a channel message and returns its JSON encoding, the form every layer queues: receivers
- * get their own copy, so no consumer sees another's mutations, and every layer behaves alike.
+ * Validates a channel message and returns its JSON encoding: what the Redis layer stores, and what
+ * both layers decode with {@link decodeMessage}, so a message is plain JSON in every layer.
  *
  * @example
  * ```ts
@@ -82,4 +82,27 @@ export function encodeMessage(message: ChannelMessage, maxMessageSize: number): 
     );
   }
   return json;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null) {
+    for (const field of Object.values(value)) deepFreeze(field);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/**
+ * Decodes what {@link encodeMessage} produced into a deeply frozen message. Frozen, a message can
+ * be handed to every receiver of a group send as is: no receiver can change what another sees,
+ * and fan-out to thousands of channels decodes once, not once per channel.
+ *
+ * @example
+ * ```ts
+ * const message = decodeMessage('{"type":"chat.message","text":"hi"}');
+ * Object.isFrozen(message); // true
+ * ```
+ */
+export function decodeMessage(json: string): ChannelMessage {
+  return deepFreeze(JSON.parse(json) as ChannelMessage);
 }
