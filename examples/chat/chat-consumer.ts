@@ -7,7 +7,7 @@ import {
   type ChannelMessage,
   type WebsocketFrame,
   type WebsocketScope,
-} from "../../src/index.js";
+} from "switchboard";
 import { RoomPresence } from "./room-presence.js";
 import { isRoomName, roomGroup } from "./room-store.js";
 

@@ -7,7 +7,7 @@ import type {
   Passwords,
   UserStore,
   WebsocketScope,
-} from "../../src/index.js";
+} from "switchboard";
 import type { RoomStore } from "./room-store.js";
 
 /** The demo's stores and auth setup, which its HTTP consumers find on `scope.chat`. */

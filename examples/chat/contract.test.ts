@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { serve, silentLogger, type ServerHandle } from "../../src/server/index.js";
+import { serve, silentLogger, type ServerHandle } from "switchboard";
 import { CHAT_SUBPROTOCOL } from "./chat-consumer.js";
 import { createChat, type Chat } from "./create-chat.js";
 import { newSecretKey } from "./secret-key-file.js";

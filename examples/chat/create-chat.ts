@@ -7,14 +7,14 @@ import {
   Passwords,
   path,
   protocolTypeRouter,
+  sameOriginValidator,
   setChannelLayer,
   SqlUserStore,
   urlRouter,
   type Application,
   type AuthMiddlewareStackOptions,
   type HttpScope,
-} from "../../src/index.js";
-import { browserOriginValidator } from "./browser-origin-validator.js";
+} from "switchboard";
 import { ChatConsumer } from "./chat-consumer.js";
 import { provideServices, type ChatServices } from "./chat-scope.js";
 import { EchoConsumer } from "./echo-consumer.js";
@@ -84,7 +84,9 @@ export async function createChat(settings: ChatSettings): Promise<Chat> {
   const passwords = new Passwords();
   const backends = [new ModelBackend({ users, passwords })];
   const auth = { store: shared.sessions, backends, secretKey: settings.secretKey };
-  const websocket = browserOriginValidator(
+  // Browsers always send Origin, so a foreign one is refused; scripts and load generators send
+  // none and still need a valid session cookie.
+  const websocket = sameOriginValidator(
     authMiddlewareStack(
       urlRouter([
         path("ws/echo/", EchoConsumer.asApp(noLayer)),
@@ -92,6 +94,7 @@ export async function createChat(settings: ChatSettings): Promise<Chat> {
       ]),
       auth,
     ),
+    { allowMissingOrigin: true },
   );
   const services = { users, rooms, backends, passwords };
   return {

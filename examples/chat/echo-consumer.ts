@@ -3,7 +3,7 @@ import {
   type AuthScope,
   type WebsocketFrame,
   type WebsocketScope,
-} from "../../src/index.js";
+} from "switchboard";
 
 /** `/ws/echo/`: signed-in clients only (anonymous ones get HTTP 403); echoes every text frame. */
 export class EchoConsumer extends WebsocketConsumer<WebsocketScope & AuthScope> {

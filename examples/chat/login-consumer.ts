@@ -1,4 +1,4 @@
-import { authenticate, login } from "../../src/index.js";
+import { authenticate, login } from "switchboard";
 import { PageConsumer, safeNext } from "./page-consumer.js";
 import { loginPage } from "./pages.js";
 

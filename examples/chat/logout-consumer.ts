@@ -1,4 +1,4 @@
-import { logout } from "../../src/index.js";
+import { logout } from "switchboard";
 import { PageConsumer } from "./page-consumer.js";
 
 /**

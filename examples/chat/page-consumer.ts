@@ -1,4 +1,4 @@
-import { HttpConsumer, type Headers } from "../../src/index.js";
+import { HttpConsumer, type Headers } from "switchboard";
 import type { PageScope } from "./chat-scope.js";
 import type { Html } from "./html.js";
 import type { PageContext } from "./pages.js";

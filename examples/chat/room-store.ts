@@ -1,4 +1,4 @@
-import type { SqlDatabase } from "../../src/index.js";
+import type { SqlDatabase } from "switchboard";
 
 /** Room names: what fits a URL segment and a channel-layer group name (`chat.<room>`) as is. */
 const ROOM_NAME = /^[A-Za-z0-9_-]{1,40}$/;

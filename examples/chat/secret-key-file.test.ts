@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, test } from "node:test";
-import { ImproperlyConfigured } from "../../src/index.js";
+import { ImproperlyConfigured } from "switchboard";
 import { loadOrCreateSecretKey } from "./secret-key-file.js";
 import { settingsFromEnv } from "./settings.js";
 

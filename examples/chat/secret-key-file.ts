@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { linkSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { ImproperlyConfigured } from "../../src/index.js";
+import { ImproperlyConfigured } from "switchboard";
 
 const MIN_LENGTH = 32;
 

@@ -1,4 +1,4 @@
-import { DEFAULT_DATABASE_URL, ImproperlyConfigured } from "../../src/index.js";
+import { DEFAULT_DATABASE_URL, ImproperlyConfigured } from "switchboard";
 import { loadOrCreateSecretKey, newSecretKey } from "./secret-key-file.js";
 
 /** What the chat demo is configured with; {@link settingsFromEnv} reads it from the environment. */

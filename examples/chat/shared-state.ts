@@ -4,7 +4,7 @@ import {
   type ChannelLayer,
   type SessionStore,
   type SqlDatabase,
-} from "../../src/index.js";
+} from "switchboard";
 import type { ChatSettings } from "./settings.js";
 
 /** What every process serving the same rooms must share: sessions and the channel layer. */

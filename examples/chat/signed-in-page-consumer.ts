@@ -1,4 +1,4 @@
-import type { User } from "../../src/index.js";
+import type { User } from "switchboard";
 import { PageConsumer } from "./page-consumer.js";
 
 /** Signed-in pages send anonymous visitors to the login form, which brings them back. */

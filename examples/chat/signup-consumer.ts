@@ -1,4 +1,4 @@
-import { login, UsernameTaken, type User } from "../../src/index.js";
+import { login, UsernameTaken, type User } from "switchboard";
 import { PageConsumer, safeNext } from "./page-consumer.js";
 import { signupPage } from "./pages.js";
 

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { HttpConsumer, type HttpScope } from "../../src/index.js";
+import { HttpConsumer, type HttpScope } from "switchboard";
 
 const TYPES: Record<string, string> = {
   "chat.css": "text/css; charset=utf-8",

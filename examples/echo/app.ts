@@ -13,7 +13,7 @@
  * ```
  * @module
  */
-import type { Application, HttpScope, Receive, Send, WebsocketScope } from "../../src/index.js";
+import type { Application, HttpScope, Receive, Send, WebsocketScope } from "switchboard";
 
 const PAGE = Buffer.from(`<!doctype html>
 <meta charset="utf-8">

@@ -3,6 +3,6 @@ export {
   originValidator,
   sameOriginValidator,
 } from "./origin-validator.js";
-export type { OriginValidatorOptions } from "./origin-validator.js";
+export type { OriginValidatorOptions, SameOriginValidatorOptions } from "./origin-validator.js";
 export { csrfMiddleware } from "./csrf-middleware.js";
 export type { CsrfOptions, CsrfScope } from "./csrf-middleware.js";

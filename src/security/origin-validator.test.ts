@@ -108,4 +108,14 @@ describe("sameOriginValidator", () => {
     );
     assert.equal(await connects(app, { host: "127.0.0.1:8000" }), false);
   });
+
+  it("lets a handshake without Origin through only with allowMissingOrigin, still checking a present one", async () => {
+    const app = sameOriginValidator(accepting, { ...quiet, allowMissingOrigin: true });
+    assert.equal(await connects(app, { host: "127.0.0.1:8000" }), true);
+    assert.equal(
+      await connects(app, { origin: "http://evil.test", host: "127.0.0.1:8000" }),
+      false,
+    );
+    assert.equal(await connects(app, { origin: "null", host: "127.0.0.1:8000" }), false);
+  });
 });

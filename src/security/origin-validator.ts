@@ -158,6 +158,17 @@ export function allowedHostsOriginValidator<S extends WebsocketScope>(
   return originValidator(inner, allowedHosts, options);
 }
 
+/** Options of {@link sameOriginValidator}. */
+export interface SameOriginValidatorOptions extends OriginValidatorOptions {
+  /**
+   * Let through handshakes that carry no `Origin` at all. Browsers always send one on a WebSocket
+   * handshake, and cross-site socket hijacking needs a browser carrying the victim's cookie, so a
+   * missing Origin means a non-browser client (a script, a load generator) that must still prove
+   * who it is with its credentials. Off by default.
+   */
+  allowMissingOrigin?: boolean;
+}
+
 /**
  * Lets a WebSocket through only when its `Origin` names the same host and port as its `Host`
  * header: the page that opens the socket was served by this server. Needs no configuration, so it
@@ -165,17 +176,22 @@ export function allowedHostsOriginValidator<S extends WebsocketScope>(
  *
  * @example
  * ```ts
- * const websocket = sameOriginValidator(authMiddlewareStack(router, auth));
+ * const websocket = sameOriginValidator(authMiddlewareStack(router, auth), {
+ *   allowMissingOrigin: true, // scripts without an Origin still need a valid session
+ * });
  * ```
  */
 export function sameOriginValidator<S extends WebsocketScope>(
   inner: Application<S>,
-  options: OriginValidatorOptions = {},
+  options: SameOriginValidatorOptions = {},
 ): Application<S> {
+  const allowMissing = options.allowMissingOrigin ?? false;
   return guard(
     inner,
     (scope) => {
-      const origin = parseOrigin(headerValue(scope.headers, "origin"));
+      const raw = headerValue(scope.headers, "origin");
+      if (raw === undefined) return allowMissing;
+      const origin = parseOrigin(raw);
       const host = headerValue(scope.headers, "host")?.toLowerCase();
       if (origin === null || host === undefined) return false;
       const port = origin.port === DEFAULT_PORTS[origin.scheme] ? "" : `:${origin.port}`;
