@@ -7,7 +7,14 @@ import { assertChannelName } from "../layers/validation.js";
 import type { Application, ChannelScope, ReceiveEvent } from "../types/asgi.js";
 import { loadApplication } from "./load-application.js";
 
-/** Options of {@link runWorker}. */
+/**
+ * Options of {@link runWorker}.
+ *
+ * @example
+ * ```ts
+ * const options: RunWorkerOptions = { channels: ["thumbnails"], application, layer };
+ * ```
+ */
 export interface RunWorkerOptions {
   /** Channel names to serve, one application instance each. */
   channels: readonly string[];
@@ -18,7 +25,15 @@ export interface RunWorkerOptions {
   restartDelay?: number;
 }
 
-/** A running worker: `stop()` ends it, `done` settles once every application has returned. */
+/**
+ * A running worker: `stop()` ends it, `done` settles once every application has returned.
+ *
+ * @example
+ * ```ts
+ * const worker: RunningWorker = runWorker(options);
+ * await worker.stop();
+ * ```
+ */
 export interface RunningWorker {
   stop(): Promise<void>;
   done: Promise<void>;

@@ -29,7 +29,14 @@ export interface ChannelLayerOptions {
   maxMessageSize?: number;
 }
 
-/** Options as a layer uses them: durations in milliseconds, patterns compiled once. */
+/**
+ * Options as a layer uses them: durations in milliseconds, patterns compiled once.
+ *
+ * @example
+ * ```ts
+ * const { expiryMs, capacityFor } = resolveChannelLayerOptions({ expiry: 30 });
+ * ```
+ */
 export interface ResolvedChannelLayerOptions {
   /** Capacity of channels no `channelCapacity` pattern matches. */
   capacity: number;

@@ -99,6 +99,22 @@ describe("RedisChannelLayer", { skip }, () => {
     assert.deepEqual(await receiver.receive(channel), { type: "own.send" });
   });
 
+  test("flush removes only its own prefix, even one with glob characters", async (t) => {
+    const base = uniquePrefix("redisflush");
+    const globbed = new RedisChannelLayer({ redis: REDIS_URL, prefix: `${base}[ab]:` });
+    const other = new RedisChannelLayer({ redis: REDIS_URL, prefix: `${base}a:` });
+    t.after(async () => {
+      await other.flush();
+      await Promise.all([globbed.close(), other.close()]);
+    });
+    await globbed.send("jobs", { type: "mine" });
+    await other.send("jobs", { type: "theirs" });
+    await globbed.flush();
+    assert.deepEqual(await other.receive("jobs", AbortSignal.timeout(5000)), { type: "theirs" });
+    await globbed.send("jobs", { type: "after.flush" });
+    assert.deepEqual(await globbed.receive("jobs"), { type: "after.flush" });
+  });
+
   test("rejects commands with BackendUnavailable while Redis is unreachable, receive waits", async (t) => {
     const layer = new RedisChannelLayer({
       redis: { host: "127.0.0.1", port: 1, retryStrategy: () => 50 },

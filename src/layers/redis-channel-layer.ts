@@ -15,6 +15,11 @@ import { assertChannelName, assertGroupName, decodeMessage, encodeMessage } from
 /**
  * Options of {@link RedisChannelLayer}: the shared {@link ChannelLayerOptions} (every process must
  * use the same values) plus where Redis is.
+ *
+ * @example
+ * ```ts
+ * const options: RedisChannelLayerOptions = { redis: "redis://cache:6379/1", prefix: "chat:" };
+ * ```
  */
 export interface RedisChannelLayerOptions extends ChannelLayerOptions {
   /** A `redis://` URL or ioredis options. Default `redis://127.0.0.1:6379`. */
@@ -182,16 +187,12 @@ export class RedisChannelLayer implements ChannelLayer {
   }
 
   async flush(): Promise<void> {
+    // The prefix is matched literally: glob characters in it must not widen the match.
+    const pattern = `${this.#prefix.replace(/[*?[\]\\]/g, "\\$&")}*`;
     await this.#call(async () => {
       let cursor = "0";
       do {
-        const [next, keys] = await this.#client.scan(
-          cursor,
-          "MATCH",
-          `${this.#prefix}*`,
-          "COUNT",
-          1000,
-        );
+        const [next, keys] = await this.#client.scan(cursor, "MATCH", pattern, "COUNT", 1000);
         if (keys.length > 0) await this.#client.unlink(...keys);
         cursor = next;
       } while (cursor !== "0");
