@@ -87,7 +87,7 @@ export async function serve(app: Application, options: ServeOptions = {}): Promi
       );
       return;
     }
-    void new WebsocketSession(context, req, socket, head).run(app);
+    new WebsocketSession(context, req, socket, head).run(app);
   });
   server.on("clientError", (_error, socket: Duplex) => writeRawResponse(socket, 400));
 

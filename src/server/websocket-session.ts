@@ -154,22 +154,29 @@ export class WebsocketSession {
     context.sessions.add(this);
   }
 
-  /** Runs the application to its end; never rejects. */
-  async run(app: Application): Promise<void> {
-    const { activity } = this.#context;
-    activity.start();
-    let failure: unknown = null;
-    let failed = false;
+  /**
+   * Runs the application to its end. Not an async function: an idle connection then holds one
+   * promise reaction here instead of a second suspended frame.
+   */
+  run(app: Application): void {
+    this.#context.activity.start();
+    let result: Promise<void>;
     try {
-      await app(this.#scope, this.#receive, this.#send);
+      result = app(this.#scope, this.#receive, this.#send);
     } catch (error) {
-      failure = error;
-      failed = true;
+      result = Promise.reject(error);
     }
+    result.then(
+      () => this.#finish(false, null),
+      (error: unknown) => this.#finish(true, error),
+    );
+  }
+
+  #finish(failed: boolean, failure: unknown): void {
     try {
       this.#settle(failed, failure);
     } finally {
-      activity.end();
+      this.#context.activity.end();
     }
   }
 
@@ -301,6 +308,8 @@ export class WebsocketSession {
       this.#end("gone", null, DROPPED);
       return;
     }
+    // ws listens for socket errors from here on
+    socket.removeListener("error", ignore);
     this.#ws = ws;
     this.#state = State.Open;
     this.#status = 101;
@@ -308,7 +317,8 @@ export class WebsocketSession {
     ws.on("message", WebsocketSession.#onMessage);
     ws.on("pong", answeredPing);
     ws.on("error", noteFrameError);
-    ws.once("close", WebsocketSession.#onClose);
+    // "on", not "once": close comes once anyway, and once() allocates a wrapper per socket
+    ws.on("close", WebsocketSession.#onClose);
   }
 
   #close(code: number, reason: string): void {

@@ -130,10 +130,10 @@ export async function load(context: LoadContext): Promise<Figure[]> {
   // leave freed pages in the baseline that the idle sockets then reuse, hiding their cost.
   await throughput(context, 20, 50);
   const memory = await idleMemory(context, n(2000));
-  const sequential = await handshakes(context, n(500), 1);
-  const parallel = await handshakes(context, n(2000), 50);
-  const echo = await throughput(context, 50, n(2000));
-  const latency = await roundTrips(context, 10, n(300));
+  const sequential = await handshakes(context, n(300), 1);
+  const parallel = await handshakes(context, n(1500), 50);
+  const echo = await throughput(context, 50, n(1200));
+  const latency = await roundTrips(context, 10, n(200));
   return [
     {
       name: "handshakes/s, sequential",
