@@ -30,7 +30,7 @@ export async function openSharedState(
   }
   const [{ Redis }, { RedisChannelLayer, RedisSessionStore }] = await Promise.all([
     import("ioredis"),
-    import("../../src/redis.js"),
+    import("switchboard/redis"),
   ]);
   const { redisUrl, redisPrefix } = settings;
   const client = new Redis(redisUrl);

@@ -42,11 +42,19 @@ it("docs > every TypeScript sample in README.md and docs/ type-checks", () => {
   assert.ok(written.length > 0, "no ```ts samples found in the docs");
   writeFileSync(
     join(outDir, "tsconfig.json"),
-    JSON.stringify({ extends: "../../tsconfig.json", include: ["*.ts"], compilerOptions: { noUnusedLocals: false } }),
+    JSON.stringify({
+      extends: "../../tsconfig.json",
+      include: ["*.ts"],
+      compilerOptions: { noUnusedLocals: false },
+    }),
   );
   const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
   const result = spawnSync(process.execPath, [tsc, "-p", join(outDir, "tsconfig.json")], {
     encoding: "utf8",
   });
-  assert.equal(result.status, 0, `doc samples do not type-check:\n${result.stdout}${result.stderr}`);
+  assert.equal(
+    result.status,
+    0,
+    `doc samples do not type-check:\n${result.stdout}${result.stderr}`,
+  );
 });
