@@ -1,9 +1,7 @@
-import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import type { ParseArgsConfig } from "node:util";
 import { serve as serveApplication } from "../server/index.js";
-import type { Application } from "../types/asgi.js";
+import { loadApplication } from "./load-application.js";
 
 const USAGE = "Usage: switchboard serve <module> [--host HOST] [--port PORT]";
 
@@ -74,23 +72,4 @@ export async function serve(args: readonly string[]): Promise<number> {
   await server.close();
   console.log("Stopped.");
   return 0;
-}
-
-/** The module's `application` export, or `null` after printing why it cannot be served. */
-async function loadApplication(modulePath: string): Promise<Application | null> {
-  let module: { application?: unknown };
-  try {
-    module = (await import(pathToFileURL(resolve(modulePath)).href)) as { application?: unknown };
-  } catch (error) {
-    console.error(`Cannot load ${modulePath}:`, error);
-    return null;
-  }
-  if (typeof module.application !== "function") {
-    const found = module.application === undefined ? "none" : typeof module.application;
-    console.error(
-      `${modulePath} has no "application" function export (found: ${found}); add \`export const application = ...\`.`,
-    );
-    return null;
-  }
-  return module.application as Application;
 }
