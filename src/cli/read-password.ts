@@ -27,8 +27,9 @@ async function readFirstLine(stream: NodeJS.ReadableStream): Promise<string> {
 }
 
 function promptHidden(stdin: ReadStream, prompt: string): Promise<string> {
-  process.stderr.write(prompt);
+  // Echo goes off before the prompt shows, so a password typed the moment it appears stays hidden.
   stdin.setRawMode(true);
+  process.stderr.write(prompt);
   stdin.setEncoding("utf8");
   stdin.resume();
   return new Promise((resolve, reject) => {
