@@ -21,7 +21,7 @@ export async function runScenario(
   options: { quick: boolean; timeoutMs: number },
 ): Promise<Figure[]> {
   const server = fork(SERVER, [scenario.servers[variant]], {
-    // BENCH_PROF=dir writes the server's CPU profile there (see the README in bench/)
+    // BENCH_PROF=dir writes the server's CPU profile there (see bench/README.md)
     execArgv: [
       "--import",
       "tsx",

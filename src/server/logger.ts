@@ -1,4 +1,11 @@
-/** One finished HTTP request, as the access log sees it. */
+/**
+ * One finished HTTP request, as the access log sees it.
+ *
+ * @example
+ * ```ts
+ * const entry: HttpAccessEntry = { type: "http", method: "GET", path: "/", status: 200, durationMs: 1.2 };
+ * ```
+ */
 export interface HttpAccessEntry {
   type: "http";
   method: string;
@@ -13,10 +20,24 @@ export interface HttpAccessEntry {
  * app closed before accepting: 403), `error` (the app threw or returned before accepting: 500),
  * `timeout` (no decision within `handshakeTimeoutMs`: 403), `gone` (the client left during the
  * handshake), `shutdown` (the server stopped during the handshake: 503).
+ *
+ * @example
+ * ```ts
+ * const refusedOrWorse = (outcome: WebsocketOutcome) => outcome !== "accepted";
+ * ```
  */
 export type WebsocketOutcome = "accepted" | "refused" | "error" | "timeout" | "gone" | "shutdown";
 
-/** One finished WebSocket connection, logged when it ends (refused handshakes included). */
+/**
+ * One finished WebSocket connection, logged when it ends (refused handshakes included).
+ *
+ * @example
+ * ```ts
+ * const entry: WebsocketAccessEntry = {
+ *   type: "websocket", path: "/ws/echo/", outcome: "accepted", status: 101, closeCode: 1000, durationMs: 5100,
+ * };
+ * ```
+ */
 export interface WebsocketAccessEntry {
   type: "websocket";
   path: string;
@@ -28,7 +49,14 @@ export interface WebsocketAccessEntry {
   durationMs: number;
 }
 
-/** An access-log line: one per HTTP request, one per WebSocket connection. */
+/**
+ * An access-log line: one per HTTP request, one per WebSocket connection.
+ *
+ * @example
+ * ```ts
+ * const failed = (entry: AccessEntry) => (entry.status ?? 0) >= 500;
+ * ```
+ */
 export type AccessEntry = HttpAccessEntry | WebsocketAccessEntry;
 
 /**

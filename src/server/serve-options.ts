@@ -14,7 +14,14 @@ import type { Logger } from "./logger.js";
  */
 export const SLOW_READER_CLOSE_CODE = 1008;
 
-/** Options of {@link serve}; every field has a default. */
+/**
+ * Options of {@link serve}; every field has a default.
+ *
+ * @example
+ * ```ts
+ * const options: ServeOptions = { port: 0, maxMessageSize: 64 * 1024, keepaliveIntervalMs: 20_000 };
+ * ```
+ */
 export interface ServeOptions {
   /** Interface to bind. Default `127.0.0.1`. */
   host?: string;

@@ -15,7 +15,16 @@ import type { ServeOptions } from "./serve-options.js";
 import { invalidUpgrade, WebsocketSession } from "./websocket-session.js";
 import type { WebsocketContext } from "./websocket-session.js";
 
-/** A running server, as {@link serve} returns it. */
+/**
+ * A running server, as {@link serve} returns it.
+ *
+ * @example
+ * ```ts
+ * const server: ServerHandle = await serve(application, { port: 0 });
+ * await fetch(`${server.url}/`);
+ * await server.close({ timeoutMs: 5000 });
+ * ```
+ */
 export interface ServerHandle {
   /** The bound host, as `serve` was asked for it. */
   readonly host: string;
@@ -89,7 +98,6 @@ export async function serve(app: Application, options: ServeOptions = {}): Promi
     }
     new WebsocketSession(context, req, socket, head).run(app);
   });
-  server.on("clientError", (_error, socket: Duplex) => writeRawResponse(socket, 400));
 
   server.listen(resolved.port, resolved.host);
   await once(server, "listening");
