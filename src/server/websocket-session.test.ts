@@ -100,6 +100,40 @@ describe("serve > WebSocket", () => {
     assert.deepEqual([...((events[2] as { bytes: Uint8Array }).bytes ?? [])], [0, 1, 255]);
   });
 
+  test("keeps every frame, in order, while the application lags behind maxQueuedMessages", async (t) => {
+    const texts: string[] = [];
+    let release = () => {};
+    const lagging = new Promise<void>((resolve) => (release = resolve));
+    const { wsUrl } = await startServer(
+      t,
+      async (_scope, receive, send) => {
+        await receive();
+        await send({ type: "websocket.accept" });
+        await lagging;
+        while (texts.length < 200) {
+          const event = await receive();
+          if (event.type !== "websocket.receive") break;
+          texts.push(event.text ?? "");
+        }
+        await send({ type: "websocket.send", text: "done" });
+      },
+      { maxQueuedMessages: 4 },
+    );
+    const ws = await connect(wsUrl("/"));
+    const expected = Array.from({ length: 200 }, (_, i) => `message ${i}`);
+    await Promise.all(
+      expected.map(
+        (text) =>
+          new Promise<void>((resolve, reject) => ws.send(text, (e) => (e ? reject(e) : resolve()))),
+      ),
+    );
+    release();
+    assert.equal((await nextMessage(ws)).data.toString(), "done");
+    assert.deepEqual(texts, expected);
+    ws.close();
+    await closed(ws);
+  });
+
   test("hands the client's close code and reason to the application", async (t) => {
     const events: ReceiveEvent[] = [];
     const { wsUrl, logger } = await startServer(t, echo(events));
