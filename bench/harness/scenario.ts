@@ -22,7 +22,7 @@ export interface LoadContext {
   wsUrl: string;
   /** `http://127.0.0.1:<port>` */
   httpUrl: string;
-  /** The server process's RSS (after a forced GC) and its CPU time so far, in microseconds. */
+  /** The server process's RSS and heap (after forced GCs) and its CPU time so far, in µs. */
   sample(): Promise<ServerSample>;
   /** `true` in `--quick` runs: use smaller counts. */
   quick: boolean;
@@ -30,6 +30,8 @@ export interface LoadContext {
 
 export interface ServerSample {
   rss: number;
+  /** Live JS heap after the forced GCs: steadier than RSS, which V8's heap sizing moves. */
+  heapUsed: number;
   cpuMicros: number;
 }
 

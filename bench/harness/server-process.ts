@@ -19,7 +19,8 @@ process.on("message", (request: Request) => {
   // several collections, so garbage from the previous phase does not count as connection memory
   for (let i = 0; i < 3; i++) globalThis.gc?.();
   const cpu = process.cpuUsage();
-  const sample: ServerSample = { rss: process.memoryUsage().rss, cpuMicros: cpu.user + cpu.system };
+  const { rss, heapUsed } = process.memoryUsage();
+  const sample: ServerSample = { rss, heapUsed, cpuMicros: cpu.user + cpu.system };
   send({ type: "sample", id: request.id, sample });
 });
 process.on("disconnect", () => process.exit(0));
