@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { BackendUnavailable, ChannelFull } from "../errors.js";
+import { BackendUnavailable } from "../errors.js";
 import type { ChannelMessage } from "../types/asgi.js";
 import { abortableWaiter, type Waiter, type WaiterList } from "./abortable-waiter.js";
 import type { ChannelLayer } from "./channel-layer.js";
@@ -8,7 +8,13 @@ import {
   type ChannelLayerOptions,
   type ResolvedChannelLayerOptions,
 } from "./channel-layer-options.js";
-import { assertChannelName, assertGroupName, decodeMessage, encodeMessage } from "./validation.js";
+import {
+  assertChannelName,
+  assertGroupName,
+  channelFull,
+  decodeMessage,
+  encodeMessage,
+} from "./validation.js";
 
 /** A queued message (decoded and frozen, shared by a group send's receivers) and its expiry. */
 interface Entry {
@@ -65,9 +71,7 @@ export class InMemoryChannelLayer implements ChannelLayer {
     const now = this.#maintain();
     if (!this.#push(channel, frozen, now)) {
       const { capacity } = this.#queue(channel);
-      throw new ChannelFull(
-        `Channel "${channel}" holds ${capacity} unread messages, its capacity: its consumer is not keeping up. Raise capacity or channelCapacity for it, or send less.`,
-      );
+      throw channelFull(channel, capacity);
     }
   }
 

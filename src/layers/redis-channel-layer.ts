@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { Redis, type RedisOptions } from "ioredis";
-import { BackendUnavailable, ChannelFull } from "../errors.js";
+import { BackendUnavailable } from "../errors.js";
 import type { ChannelMessage } from "../types/asgi.js";
 import type { ChannelLayer } from "./channel-layer.js";
 import {
@@ -10,7 +10,13 @@ import {
 } from "./channel-layer-options.js";
 import { BatchedReceivers } from "./batched-receivers.js";
 import { GROUP_ADD, GROUP_SEND, POP_MANY, REQUEUE, SEND, runScript } from "./redis-scripts.js";
-import { assertChannelName, assertGroupName, decodeMessage, encodeMessage } from "./validation.js";
+import {
+  assertChannelName,
+  assertGroupName,
+  channelFull,
+  decodeMessage,
+  encodeMessage,
+} from "./validation.js";
 
 /**
  * Options of {@link RedisChannelLayer}: the shared {@link ChannelLayerOptions} (every process must
@@ -79,20 +85,20 @@ export class RedisChannelLayer implements ChannelLayer {
     this.#prefix = options.prefix ?? "asgi:";
     this.#unavailableTimeout = options.unavailableTimeout ?? 1000;
     const redis = options.redis ?? "redis://127.0.0.1:6379";
-    const base: RedisOptions = typeof redis === "string" ? {} : redis;
-    const url = typeof redis === "string" ? redis : "";
     const name = options.connectionName ?? "switchboard";
+    const connect = (overrides: RedisOptions) =>
+      typeof redis === "string"
+        ? new Redis(redis, overrides)
+        : new Redis({ ...redis, ...overrides });
     // Commands fail fast while disconnected instead of piling up in an unbounded offline queue.
-    this.#client = new Redis(url, {
-      ...base,
+    this.#client = connect({
       connectionName: `${name}:cmd`,
       enableOfflineQueue: false,
       autoResendUnfulfilledCommands: false,
       enableAutoPipelining: true,
     });
     // Subscriptions are few (one per topic) and must survive reconnects, so they may queue.
-    this.#subscriber = new Redis(url, {
-      ...base,
+    this.#subscriber = connect({
       connectionName: `${name}:sub`,
       maxRetriesPerRequest: null,
       // The ready check's INFO fails once a SUBSCRIBE made while connecting has switched the
@@ -136,9 +142,7 @@ export class RedisChannelLayer implements ChannelLayer {
       [json, this.#options.expiryMs, capacity, this.#prefix, channel],
     );
     if (queued === 0) {
-      throw new ChannelFull(
-        `Channel "${channel}" holds ${capacity} unread messages, its capacity: its consumer is not keeping up. Raise capacity or channelCapacity for it, or send less.`,
-      );
+      throw channelFull(channel, capacity);
     }
   }
 

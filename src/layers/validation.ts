@@ -1,4 +1,9 @@
-import { InvalidChannelMessage, InvalidChannelName, MessageTooLarge } from "../errors.js";
+import {
+  ChannelFull,
+  InvalidChannelMessage,
+  InvalidChannelName,
+  MessageTooLarge,
+} from "../errors.js";
 import type { ChannelMessage } from "../types/asgi.js";
 
 /** Names are at most this long, exclusive, as in Channels. */
@@ -105,4 +110,18 @@ function deepFreeze<T>(value: T): T {
  */
 export function decodeMessage(json: string): ChannelMessage {
   return deepFreeze(JSON.parse(json) as ChannelMessage);
+}
+
+/**
+ * The `ChannelFull` every layer throws when `send` finds `channel` holding `capacity` messages.
+ *
+ * @example
+ * ```ts
+ * if (queue.length >= capacity) throw channelFull("thumbnails", capacity);
+ * ```
+ */
+export function channelFull(channel: string, capacity: number): ChannelFull {
+  return new ChannelFull(
+    `Channel "${channel}" holds ${capacity} unread messages, its capacity: its consumer is not keeping up. Raise capacity or channelCapacity for it, or send less.`,
+  );
 }
