@@ -211,6 +211,8 @@ export class WebsocketSession {
       ws.terminate();
       return;
     }
+    // listening for pongs starts with the first ping, keeping the handshake path short
+    if (ws.listenerCount("pong") === 0) ws.on("pong", answeredPing);
     awaitingPong.add(ws);
     ws.ping();
   }
@@ -315,7 +317,6 @@ export class WebsocketSession {
     this.#status = 101;
     (ws as SessionSocket)[kSession] = this;
     ws.on("message", WebsocketSession.#onMessage);
-    ws.on("pong", answeredPing);
     ws.on("error", noteFrameError);
     // "on", not "once": close comes once anyway, and once() allocates a wrapper per socket
     ws.on("close", WebsocketSession.#onClose);
