@@ -24,7 +24,10 @@ export interface ProtocolTypeRoutes {
  * ```ts
  * export const application = protocolTypeRouter({
  *   http: httpApp,
- *   websocket: authMiddlewareStack(urlRouter([path("chat/<str:room>/", ChatConsumer.asApp())])),
+ *   websocket: authMiddlewareStack(
+ *     urlRouter([path("chat/<str:room>/", ChatConsumer.asApp())]),
+ *     { store, backends, secretKey },
+ *   ),
  * });
  * ```
  */
