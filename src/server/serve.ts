@@ -3,8 +3,7 @@ import { createServer } from "node:http";
 import type { IncomingMessage, Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
-import { WebSocketServer } from "ws";
-import type { Application, WebsocketAcceptEvent } from "../types/asgi.js";
+import type { Application } from "../types/asgi.js";
 import { Activity } from "./activity.js";
 import { writeRawResponse } from "./failure.js";
 import { serveHttp } from "./http-exchange.js";
@@ -12,7 +11,9 @@ import type { HttpExchangeContext } from "./http-exchange.js";
 import { serverAddress } from "./build-scope.js";
 import { resolveServeOptions } from "./serve-options.js";
 import type { ServeOptions } from "./serve-options.js";
-import { invalidUpgrade, WebsocketSession } from "./websocket-session.js";
+import { invalidUpgrade } from "./handshake-checks.js";
+import { createUpgrader } from "./upgrader.js";
+import { WebsocketSession } from "./websocket-session.js";
 import type { WebsocketContext } from "./websocket-session.js";
 
 /**
@@ -55,23 +56,12 @@ export interface ServerHandle {
 export async function serve(app: Application, options: ServeOptions = {}): Promise<ServerHandle> {
   const resolved = resolveServeOptions(options);
   const { logger } = resolved;
-  const accepts = new WeakMap<IncomingMessage, WebsocketAcceptEvent>();
-  const wss = new WebSocketServer({
-    noServer: true,
-    clientTracking: false,
-    perMessageDeflate: false,
-    maxPayload: resolved.maxMessageSize,
-    handleProtocols: (_offered, req) => accepts.get(req)?.subprotocol ?? false,
-  });
-  wss.on("headers", (lines, req) => {
-    for (const [name, value] of accepts.get(req)?.headers ?? []) lines.push(`${name}: ${value}`);
-  });
+  const upgrader = createUpgrader(resolved.maxMessageSize);
   const activity = new Activity();
   const context: WebsocketContext = {
     options: resolved,
     logger,
-    wss,
-    accepts,
+    upgrade: upgrader.upgrade,
     sessions: new Set(),
     activity,
     // the real port is known once bound, below; until then each socket is asked
@@ -137,7 +127,7 @@ export async function serve(app: Application, options: ServeOptions = {}): Promi
       server.closeAllConnections();
       await serverClosed;
     }
-    wss.close();
+    upgrader.close();
   };
 
   return {

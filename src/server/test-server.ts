@@ -5,7 +5,7 @@
 import type { TestContext } from "node:test";
 import { WebSocket } from "ws";
 import type { ClientOptions } from "ws";
-import type { Application } from "../types/asgi.js";
+import type { Application, ReceiveEvent } from "../types/asgi.js";
 import type { AccessEntry, Logger } from "./logger.js";
 import { serve } from "./serve.js";
 import type { ServeOptions, ServerHandle } from "./index.js";
@@ -87,3 +87,17 @@ export function nextMessage(ws: WebSocket): Promise<{ data: Buffer; isBinary: bo
     ws.once("message", (data, isBinary) => resolve({ data: data as Buffer, isBinary })),
   );
 }
+
+/** Accepts, then echoes every frame until the client leaves; records what it received. */
+export const echo =
+  (events: ReceiveEvent[] = []): Application =>
+  async (_scope, receive, send) => {
+    events.push(await receive());
+    await send({ type: "websocket.accept" });
+    for (;;) {
+      const event = await receive();
+      events.push(event);
+      if (event.type !== "websocket.receive") return;
+      await send({ type: "websocket.send", text: event.text, bytes: event.bytes });
+    }
+  };

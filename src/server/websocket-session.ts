@@ -1,7 +1,6 @@
-import { validateHeaderName, validateHeaderValue } from "node:http";
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
-import type { RawData, WebSocket, WebSocketServer } from "ws";
+import type { RawData, WebSocket } from "ws";
 import { ProtocolError } from "../errors.js";
 import type {
   Application,
@@ -17,6 +16,10 @@ import type { Activity } from "./activity.js";
 import { buildWebsocketScope } from "./build-scope.js";
 import type { ServerAddress } from "./build-scope.js";
 import { EventQueue } from "./event-queue.js";
+import { closeCodeSent, noteFrameError } from "./frame-errors.js";
+import { checkAccept } from "./handshake-checks.js";
+import { keepalive } from "./keepalive.js";
+import type { Upgrade } from "./upgrader.js";
 import { closeCodeFor, isServerFault, statusFor, writeRawResponse } from "./failure.js";
 import type { Logger, WebsocketOutcome } from "./logger.js";
 import { SLOW_READER_CLOSE_CODE } from "./serve-options.js";
@@ -32,34 +35,6 @@ const GOING_AWAY: WebsocketDisconnectEvent = Object.freeze({
   code: 1001,
 });
 const RESOLVED = Promise.resolve();
-const KEY = /^[+/0-9A-Za-z]{22}==$/;
-
-/** Sockets pinged and not answered yet: the next keepalive round terminates them. */
-const awaitingPong = new WeakSet<WebSocket>();
-
-function answeredPing(this: WebSocket): void {
-  awaitingPong.delete(this);
-}
-
-/**
- * The close code ws sent after a bad frame, by socket. ws then stops reading, cannot see the
- * client's close frame and reports 1006; the application should see the code actually sent.
- */
-const frameErrorCodes = new WeakMap<WebSocket, number>();
-
-function noteFrameError(this: WebSocket, error: Error & { code?: string }): void {
-  if (error.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH") frameErrorCodes.set(this, 1009);
-  else if (error.code === "WS_ERR_INVALID_UTF8") frameErrorCodes.set(this, 1007);
-  else if (error.code?.startsWith("WS_ERR_")) frameErrorCodes.set(this, 1002);
-}
-
-// ws calls the handleUpgrade callback synchronously (no verifyClient is set), so one shared
-// callback can hand the socket over instead of a closure per connection.
-let upgraded: WebSocket | null = null;
-
-function captureUpgraded(ws: WebSocket): void {
-  upgraded = ws;
-}
 
 const kSession = Symbol("switchboard.websocketSession");
 
@@ -88,33 +63,11 @@ const enum State {
 export interface WebsocketContext {
   options: ResolvedServeOptions;
   logger: Logger;
-  /** Configured with `noServer`; its `handleProtocols` and `headers` hooks read {@link accepts}. */
-  wss: WebSocketServer;
-  /** The accept event each request is being upgraded with, for the `wss` hooks. */
-  accepts: WeakMap<IncomingMessage, WebsocketAcceptEvent>;
+  upgrade: Upgrade;
   /** Live sessions, for keepalive pings and shutdown. */
   sessions: Set<WebsocketSession>;
   activity: Activity;
   serverAddress: ServerAddress;
-}
-
-/**
- * Why an upgrade request cannot become a WebSocket (checked before the application runs, so it
- * never sees a handshake `ws` would reject), or `null` when it can.
- */
-export function invalidUpgrade(req: IncomingMessage): { status: number; message: string } | null {
-  if (req.method !== "GET") return { status: 405, message: "WebSocket handshakes must use GET" };
-  if (req.headers.upgrade?.toLowerCase() !== "websocket") {
-    return { status: 400, message: "Upgrade header is not websocket" };
-  }
-  if (!KEY.test(req.headers["sec-websocket-key"] ?? "")) {
-    return { status: 400, message: "Missing or invalid Sec-WebSocket-Key header" };
-  }
-  const version = req.headers["sec-websocket-version"];
-  if (version !== "13" && version !== "8") {
-    return { status: 400, message: "Unsupported Sec-WebSocket-Version (use 13)" };
-  }
-  return null;
 }
 
 /**
@@ -207,14 +160,7 @@ export class WebsocketSession {
   ping(): void {
     const ws = this.#ws;
     if (this.#state !== State.Open || ws === null) return;
-    if (awaitingPong.has(ws)) {
-      ws.terminate();
-      return;
-    }
-    // listening for pongs starts with the first ping, keeping the handshake path short
-    if (ws.listenerCount("pong") === 0) ws.on("pong", answeredPing);
-    awaitingPong.add(ws);
-    ws.ping();
+    keepalive(ws);
   }
 
   /** Shutdown: an open socket is closed with 1001, a pending handshake answered 503. */
@@ -281,30 +227,9 @@ export class WebsocketSession {
       throw new ProtocolError("websocket.accept was sent twice; send it once.");
     }
     if (this.#state === State.Ended) return; // refused by timeout or shutdown, or the client left
-    const subprotocol = event.subprotocol ?? null;
-    if (subprotocol !== null && !this.#scope.subprotocols.includes(subprotocol)) {
-      throw new ProtocolError(
-        `websocket.accept chose subprotocol "${subprotocol}", which the client did not offer (offered: ${this.#scope.subprotocols.join(", ") || "none"}).`,
-      );
-    }
-    for (const [name, value] of event.headers ?? []) {
-      try {
-        validateHeaderName(name);
-        validateHeaderValue(name, value);
-      } catch (cause) {
-        throw new ProtocolError(
-          `websocket.accept has an invalid header "${name}"; use a token name and a value without CR/LF.`,
-          { cause },
-        );
-      }
-    }
+    checkAccept(event, this.#scope.subprotocols);
     const { req, socket, head } = this.#endHandshake() as Handshake;
-    const { accepts, wss } = this.#context;
-    accepts.set(req, event);
-    wss.handleUpgrade(req, socket, head, captureUpgraded);
-    accepts.delete(req);
-    const ws = upgraded;
-    upgraded = null;
+    const ws = this.#context.upgrade(req, socket, head, event);
     if (ws === null) {
       // ws destroyed the socket: the client half-closed while the application was deciding
       this.#end("gone", null, DROPPED);
@@ -350,7 +275,7 @@ export class WebsocketSession {
 
   static #onClose(this: WebSocket, peerCode: number, reason: Buffer): void {
     const session = (this as SessionSocket)[kSession];
-    const code = frameErrorCodes.get(this) ?? peerCode;
+    const code = closeCodeSent(this) ?? peerCode;
     session.#state = State.Ended;
     session.#context.sessions.delete(session);
     session.#queue.finish({ type: "websocket.disconnect", code, reason: reason.toString() });
