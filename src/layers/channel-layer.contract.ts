@@ -177,6 +177,19 @@ export function channelLayerContract(
       assert.equal(await fill("other"), 3);
     });
 
+    test("groupSend applies channelCapacity overrides to each member", async (t) => {
+      const layer = await open(t, { capacity: 5, channelCapacity: [["tiny.*", 1]] });
+      const roomy = await layer.newChannel();
+      await layer.groupAdd("room.sized", "tiny.worker");
+      await layer.groupAdd("room.sized", roomy);
+      await layer.groupSend("room.sized", { type: "n", n: 1 });
+      await layer.groupSend("room.sized", { type: "n", n: 2 });
+      assert.deepEqual(await layer.receive("tiny.worker"), { type: "n", n: 1 });
+      assert.equal(await receiveOrNothing(layer, "tiny.worker"), "nothing");
+      assert.equal((await layer.receive(roomy)).n, 1);
+      assert.equal((await layer.receive(roomy)).n, 2);
+    });
+
     test("groupSend skips full channels and still delivers to the others", async (t) => {
       const layer = await open(t, { capacity: 1 });
       const [full, free] = [await layer.newChannel(), await layer.newChannel()];

@@ -167,6 +167,7 @@ export class RedisChannelLayer implements ChannelLayer {
       channel,
       this.#options.groupExpiryMs,
       this.#options.capacityFor(channel),
+      this.#options.capacity,
     ]);
   }
 

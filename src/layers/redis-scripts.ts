@@ -91,13 +91,21 @@ if redis.call('PTTL', KEYS[1]) < ttl then redis.call('PEXPIRE', KEYS[1], ttl) en
 return 1
 `);
 
-/** KEYS: members zset, capacities hash. ARGV: channel, groupExpiryMs, capacity. */
+/**
+ * KEYS: members zset, capacities hash. ARGV: channel, groupExpiryMs, capacity, default capacity.
+ * Only capacities other than the default are stored, so groups without `channelCapacity`
+ * overrides have no hash and `GROUP_SEND` reads no capacity per member.
+ */
 export const GROUP_ADD = script(`${PRELUDE}
 local expiry = tonumber(ARGV[2])
 redis.call('ZADD', KEYS[1], now_ms() + expiry, ARGV[1])
-redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
 redis.call('PEXPIRE', KEYS[1], expiry)
-redis.call('PEXPIRE', KEYS[2], expiry)
+if ARGV[3] == ARGV[4] then
+  redis.call('HDEL', KEYS[2], ARGV[1])
+else
+  redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
+  redis.call('PEXPIRE', KEYS[2], expiry)
+end
 `);
 
 /**
@@ -110,13 +118,18 @@ export const GROUP_SEND = script(`${PRELUDE}
 local now = now_ms()
 local expiry = tonumber(ARGV[2])
 local prefix = ARGV[3]
+local overrides = redis.call('EXISTS', KEYS[2]) == 1
 local lapsed = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now)
-for _, channel in ipairs(lapsed) do redis.call('HDEL', KEYS[2], channel) end
+if overrides then
+  for _, channel in ipairs(lapsed) do redis.call('HDEL', KEYS[2], channel) end
+end
 if #lapsed > 0 then redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now) end
 local members = redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. now, '+inf')
+local default_capacity = tonumber(ARGV[4])
 local wakes, topics = {}, {}
 for _, channel in ipairs(members) do
-  local capacity = tonumber(redis.call('HGET', KEYS[2], channel)) or tonumber(ARGV[4])
+  local capacity = default_capacity
+  if overrides then capacity = tonumber(redis.call('HGET', KEYS[2], channel)) or capacity end
   if push(prefix .. 'ch:' .. channel, ARGV[1], now, expiry, capacity) then
     local topic = topic_of(channel)
     local list = wakes[topic]
