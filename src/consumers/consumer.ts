@@ -87,7 +87,6 @@ export class Consumer<S extends Scope = Scope> {
     this.scope = scope;
     this.#send = send;
     this.channelLayer = layer;
-    const abort = new AbortController();
     // For a channel scope, the worker's receive() yields nothing and rejects with StopConsumer
     // when the worker stops, which ends the consumer cleanly.
     const sources: Array<() => Promise<Dispatchable>> = [receive];
@@ -102,8 +101,11 @@ export class Consumer<S extends Scope = Scope> {
       this.channelName = await layer.newChannel();
     }
     const channel = this.channelName;
+    // Only a connection that reads a layer channel pays for the controller that stops the read.
+    let abort: AbortController | null = null;
     if (layer !== null && channel !== null) {
-      sources.push(() => layer.receive(channel, abort.signal));
+      const controller = (abort = new AbortController());
+      sources.push(() => layer.receive(channel, controller.signal));
     }
     let failure: { error: unknown } | null = null;
     try {
@@ -114,7 +116,7 @@ export class Consumer<S extends Scope = Scope> {
         await this.failed(error);
       }
     }
-    abort.abort(new StopConsumer("The connection ended; its channel is no longer read."));
+    abort?.abort(new StopConsumer("The connection ended; its channel is no longer read."));
     try {
       await this.teardown();
     } catch (error) {
