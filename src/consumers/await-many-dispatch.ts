@@ -3,33 +3,148 @@
  * order they arrived, awaiting each dispatch before the next: Channels' `await_many_dispatch`.
  * A source is read again only once its previous event was dispatched, so nothing is buffered
  * beyond one pending read per source. Runs until a source or a dispatch throws, and rejects with
- * that error once no dispatch is running; reads still pending then are left to the caller to
- * abort.
+ * that error once no dispatch is running; events that arrived meanwhile are never dispatched, and
+ * reads still pending are left to the caller to abort.
  */
 export function awaitManyDispatch<E>(
   sources: ReadonlyArray<() => Promise<E>>,
   dispatch: (event: E) => unknown,
 ): Promise<never> {
   return new Promise<never>((_, reject) => {
-    let stopped = false;
-    let tail: Promise<unknown> = Promise.resolve();
-    const stop = (error: unknown) => {
-      if (stopped) return;
-      stopped = true;
-      // A source can fail while a handler runs: settle only once it is done, so that cleanup
-      // never runs beside a handler. Dispatches queued behind it are skipped.
-      void tail.then(() => reject(error));
-    };
-    const pump = async (next: () => Promise<E>) => {
-      while (!stopped) {
-        const event = await next();
-        if (stopped) return;
-        // Chaining on `tail` is the lock: dispatches from all sources run strictly one by one.
-        const turn = tail.then(() => (stopped ? undefined : dispatch(event)));
-        tail = turn.catch(() => {});
-        await turn;
-      }
-    };
-    for (const source of sources) pump(source).catch(stop);
+    const dispatcher = new Dispatcher(dispatch, reject);
+    for (const source of sources) new Reader(source, dispatcher).read();
   });
+}
+
+/**
+ * One source: reads it, holds the event that arrived while another dispatch ran, reads again once
+ * its event was dispatched. Its callbacks are bound once, so an event costs no closure: a group
+ * send wakes thousands of consumers at once, and what each allocates per event lives until all of
+ * them ran, which turns cheap young garbage into old-generation garbage.
+ */
+class Reader<E> {
+  readonly #next: () => Promise<E>;
+  readonly #dispatcher: Dispatcher<E>;
+  readonly #arrived = this.#onEvent.bind(this);
+  readonly #failed = this.#onError.bind(this);
+  /** The event waiting for the dispatcher, if any. */
+  event: E | undefined = undefined;
+
+  constructor(next: () => Promise<E>, dispatcher: Dispatcher<E>) {
+    this.#next = next;
+    this.#dispatcher = dispatcher;
+  }
+
+  read(): void {
+    if (this.#dispatcher.stopped) return;
+    let next: Promise<E>;
+    try {
+      next = this.#next();
+    } catch (error) {
+      this.#dispatcher.stop(error);
+      return;
+    }
+    // Promise.resolve: a source may hand back any thenable, as `await` would accept.
+    Promise.resolve(next).then(this.#arrived, this.#failed);
+  }
+
+  #onEvent(event: E): void {
+    this.event = event;
+    this.#dispatcher.arrived(this);
+  }
+
+  #onError(error: unknown): void {
+    this.#dispatcher.stop(error);
+  }
+}
+
+/**
+ * The lock: at most one dispatch runs; events arriving meanwhile wait in arrival order (at most
+ * one per source, since a source is not read again before its event was dispatched).
+ */
+class Dispatcher<E> {
+  readonly #dispatch: (event: E) => unknown;
+  readonly #reject: (error: unknown) => void;
+  readonly #finished = this.#onFinished.bind(this);
+  readonly #failed = this.#onFailed.bind(this);
+  readonly #waiting: Array<Reader<E>> = [];
+  /** The reader whose event is being dispatched. */
+  #running: Reader<E> | null = null;
+  stopped = false;
+  #error: unknown = undefined;
+
+  constructor(dispatch: (event: E) => unknown, reject: (error: unknown) => void) {
+    this.#dispatch = dispatch;
+    this.#reject = reject;
+  }
+
+  arrived(reader: Reader<E>): void {
+    if (this.stopped) return;
+    if (this.#running === null) this.#run(reader);
+    else this.#waiting.push(reader);
+  }
+
+  /**
+   * Ends the loop with `error`, the first one only. A source can fail while a handler runs: the
+   * promise settles once that handler is done, so cleanup never runs beside it. Events waiting
+   * behind it are skipped.
+   */
+  stop(error: unknown): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.#error = error;
+    this.#waiting.length = 0;
+    if (this.#running === null) this.#reject(error);
+  }
+
+  /** Dispatches `first`'s event and, while dispatches finish synchronously, the waiting ones. */
+  #run(first: Reader<E>): void {
+    for (let reader: Reader<E> | undefined = first; reader !== undefined;) {
+      const event = reader.event as E;
+      reader.event = undefined;
+      this.#running = reader;
+      let result: unknown;
+      try {
+        result = this.#dispatch(event);
+      } catch (error) {
+        this.#onFailed(error);
+        return;
+      }
+      if (isThenable(result)) {
+        Promise.resolve(result).then(this.#finished, this.#failed);
+        return;
+      }
+      reader = this.#done();
+    }
+  }
+
+  /** The running dispatch is over: its source is read again; returns the next waiting reader. */
+  #done(): Reader<E> | undefined {
+    const reader = this.#running as Reader<E>;
+    this.#running = null;
+    if (this.stopped) {
+      this.#reject(this.#error);
+      return undefined;
+    }
+    reader.read();
+    return this.#waiting.shift();
+  }
+
+  #onFinished(): void {
+    const next = this.#done();
+    if (next !== undefined) this.#run(next);
+  }
+
+  #onFailed(error: unknown): void {
+    this.stop(error);
+    this.#done();
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === "object" || typeof value === "function") &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === "function"
+  );
 }

@@ -126,10 +126,16 @@ export class Consumer<S extends Scope = Scope> {
     if (failure !== null) throw failure.error;
   }
 
-  /** Calls the handler for `message.type`; throws `NoHandlerForMessage` when there is none. */
-  protected async dispatch(message: Dispatchable): Promise<void> {
+  /**
+   * Calls the handler for `message.type` and returns what it returns (awaited before the next
+   * event); throws `NoHandlerForMessage` when there is none. Not async: a plain handler costs no
+   * promise, an async one no second promise wrapped around its own.
+   */
+  protected dispatch(message: Dispatchable): void | Promise<void> {
     const name = handlerName(this, message.type);
-    await (this as unknown as Record<string, (message: Dispatchable) => unknown>)[name](message);
+    return (this as unknown as Record<string, (message: Dispatchable) => void | Promise<void>>)[
+      name
+    ](message);
   }
 
   /** Sends an event to the client, as the application's `send` does. */

@@ -1,0 +1,125 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { setImmediate as tick } from "node:timers/promises";
+import { awaitManyDispatch } from "./await-many-dispatch.js";
+
+/** A source the test feeds by hand: each read takes the next pushed event, or waits for one. */
+function source(): { read: () => Promise<string>; push: (event: string) => void; reads: number } {
+  const queued: string[] = [];
+  let waiting: ((event: string) => void) | null = null;
+  const handle = {
+    reads: 0,
+    read: () => {
+      handle.reads++;
+      const event = queued.shift();
+      if (event !== undefined) return Promise.resolve(event);
+      return new Promise<string>((resolve) => (waiting = resolve));
+    },
+    push: (event: string) => {
+      const resolve = waiting;
+      waiting = null;
+      if (resolve) resolve(event);
+      else queued.push(event);
+    },
+  };
+  return handle;
+}
+
+function gate(): { promise: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const promise = new Promise<void>((resolve) => (open = resolve));
+  return { promise, open };
+}
+
+async function settle(): Promise<void> {
+  for (let i = 0; i < 10; i++) await tick();
+}
+
+describe("awaitManyDispatch", () => {
+  test("dispatches plain and async handlers one at a time, in arrival order", async () => {
+    const a = source();
+    const b = source();
+    const log: string[] = [];
+    const held = gate();
+    void awaitManyDispatch([a.read, b.read], async (event) => {
+      log.push(`start ${event}`);
+      if (event === "a1") await held.promise;
+      log.push(`end ${event}`);
+    });
+    a.push("a1");
+    await settle();
+    b.push("b1");
+    a.push("a2");
+    await settle();
+    assert.deepEqual(log, ["start a1"]);
+    held.open();
+    await settle();
+    assert.deepEqual(log, ["start a1", "end a1", "start b1", "end b1", "start a2", "end a2"]);
+  });
+
+  test("reads a source again only once its previous event was dispatched", async () => {
+    const a = source();
+    const held = gate();
+    void awaitManyDispatch([a.read], () => held.promise);
+    a.push("1");
+    await settle();
+    assert.equal(a.reads, 1);
+    held.open();
+    await settle();
+    assert.equal(a.reads, 2);
+  });
+
+  test("rejects with a handler's error, synchronous or not, and skips what waits behind it", async () => {
+    for (const fail of [
+      () => {
+        throw new Error("sync");
+      },
+      () => Promise.reject(new Error("async")),
+    ]) {
+      const a = source();
+      const b = source();
+      const seen: string[] = [];
+      const done = awaitManyDispatch([a.read, b.read], (event) => {
+        seen.push(event);
+        return event === "boom" ? fail() : undefined;
+      });
+      a.push("boom");
+      b.push("after");
+      await assert.rejects(done, /sync|async/);
+      await settle();
+      assert.deepEqual(seen, ["boom"]);
+    }
+  });
+
+  test("settles on a failing source only once the running handler is done", async () => {
+    const a = source();
+    const held = gate();
+    const log: string[] = [];
+    let fail!: (error: Error) => void;
+    const failing = () => new Promise<string>((_, reject) => (fail = reject));
+    const done = awaitManyDispatch([a.read, failing], async () => {
+      log.push("start");
+      await held.promise;
+      log.push("end");
+    });
+    a.push("1");
+    await settle();
+    fail(new Error("source gone"));
+    const settled = done.catch((error: Error) => log.push(error.message));
+    await settle();
+    assert.deepEqual(log, ["start"]);
+    held.open();
+    await settled;
+    assert.deepEqual(log, ["start", "end", "source gone"]);
+  });
+
+  test("rejects when a source throws instead of returning a promise", async () => {
+    const throwing = (): Promise<string> => {
+      throw new Error("no read");
+    };
+    await assert.rejects(
+      awaitManyDispatch([throwing], () => undefined),
+      /no read/,
+    );
+  });
+});
