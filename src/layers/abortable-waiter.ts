@@ -12,6 +12,21 @@ export interface WaiterList {
 }
 
 /**
+ * The receives pending on one signal, and whether it aborted: one abort listener per signal, not
+ * one per receive. An array, not a Set: a consumer has one receive pending at a time, and a Set
+ * would hash every new waiter.
+ */
+class SignalWaiters {
+  readonly waiters: PendingReceive[] = [];
+  aborted = false;
+
+  remove(waiter: PendingReceive): void {
+    const index = this.waiters.indexOf(waiter);
+    if (index !== -1) this.waiters.splice(index, 1);
+  }
+}
+
+/**
  * A waiter as a class, not closures: fan-out settles and re-creates one per receiver per message,
  * and every closure costs an allocation (and, under tsx, a `__name` call).
  */
@@ -19,45 +34,45 @@ class PendingReceive implements Waiter {
   readonly #settle: (message: ChannelMessage) => void;
   readonly #fail: (reason: unknown) => void;
   readonly list: WaiterList;
-  readonly #pending: Set<PendingReceive> | undefined;
+  readonly #signal: SignalWaiters | undefined;
 
   constructor(
     settle: (message: ChannelMessage) => void,
     fail: (reason: unknown) => void,
     list: WaiterList,
-    pending: Set<PendingReceive> | undefined,
+    signal: SignalWaiters | undefined,
   ) {
     this.#settle = settle;
     this.#fail = fail;
     this.list = list;
-    this.#pending = pending;
-    pending?.add(this);
+    this.#signal = signal;
+    signal?.waiters.push(this);
   }
 
   resolve(message: ChannelMessage): void {
-    this.#pending?.delete(this);
+    this.#signal?.remove(this);
     this.#settle(message);
   }
 
   reject(reason: unknown): void {
-    this.#pending?.delete(this);
+    this.#signal?.remove(this);
     this.#fail(reason);
   }
 }
 
-/** The waiters pending on each signal; one abort listener per signal, not one per receive. */
-const bySignal = new WeakMap<AbortSignal, Set<PendingReceive>>();
+const bySignal = new WeakMap<AbortSignal, SignalWaiters>();
 
-function pendingOn(signal: AbortSignal): Set<PendingReceive> {
-  let pending = bySignal.get(signal);
-  if (!pending) {
-    const waiters = new Set<PendingReceive>();
-    pending = waiters;
+function waitersOn(signal: AbortSignal): SignalWaiters {
+  let record = bySignal.get(signal);
+  if (!record) {
+    const waiters = (record = new SignalWaiters());
     bySignal.set(signal, waiters);
+    waiters.aborted = signal.aborted;
     signal.addEventListener(
       "abort",
       () => {
-        for (const waiter of waiters) {
+        waiters.aborted = true;
+        for (const waiter of waiters.waiters.splice(0)) {
           waiter.list.remove(waiter);
           waiter.reject(signal.reason);
         }
@@ -65,30 +80,58 @@ function pendingOn(signal: AbortSignal): Set<PendingReceive> {
       { once: true },
     );
   }
-  return pending;
+  return record;
 }
 
 /**
- * Creates the promise a `receive()` returns and the waiter that settles it. When `signal` aborts,
- * the waiter is removed from `list` and the promise rejects with the signal's reason. A consumer
- * passes the same signal to every receive of its connection, so the signal gets a single listener
- * for the connection's life instead of an add and a remove per message.
+ * Whether `signal` has aborted, as `signal.aborted`, read from the record the signal's listener
+ * keeps: Node's getter validates its receiver on every call, and a consumer asks once per message.
  *
  * @example
  * ```ts
- * const [promise, waiter] = abortableWaiter(signal, queue);
- * queue.waiters.push(waiter);
- * return promise;
+ * if (isAborted(signal)) return Promise.reject(signal?.reason);
  * ```
  */
-export function abortableWaiter(
+export function isAborted(signal: AbortSignal | undefined): boolean {
+  return signal !== undefined && waitersOn(signal).aborted;
+}
+
+// The executor stores the resolving functions here instead of closing over a per-receive
+// variable, so a receive allocates no closure of its own.
+let settleNext: ((message: ChannelMessage) => void) | null = null;
+let failNext: ((reason: unknown) => void) | null = null;
+
+function captureResolvers(
+  resolve: (message: ChannelMessage) => void,
+  reject: (reason: unknown) => void,
+): void {
+  settleNext = resolve;
+  failNext = reject;
+}
+
+/**
+ * Creates the promise a `receive()` returns and queues the waiter that settles it on `list`. When
+ * `signal` aborts, the waiter is removed from `list` and the promise rejects with the signal's
+ * reason. A consumer passes the same signal to every receive of its connection, so the signal gets
+ * a single listener for the connection's life instead of an add and a remove per message.
+ *
+ * @example
+ * ```ts
+ * return waitOn(queue, signal);
+ * ```
+ */
+export function waitOn(
+  list: WaiterList & { readonly waiters: Waiter[] },
   signal: AbortSignal | undefined,
-  list: WaiterList,
-): [Promise<ChannelMessage>, Waiter] {
-  const pending = signal && pendingOn(signal);
-  let waiter!: PendingReceive;
-  const promise = new Promise<ChannelMessage>((resolve, reject) => {
-    waiter = new PendingReceive(resolve, reject, list, pending);
-  });
-  return [promise, waiter];
+): Promise<ChannelMessage> {
+  const promise = new Promise<ChannelMessage>(captureResolvers);
+  const waiter = new PendingReceive(
+    settleNext as (message: ChannelMessage) => void,
+    failNext as (reason: unknown) => void,
+    list,
+    signal && waitersOn(signal),
+  );
+  settleNext = failNext = null;
+  list.waiters.push(waiter);
+  return promise;
 }

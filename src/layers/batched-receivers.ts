@@ -1,5 +1,5 @@
 import type { ChannelMessage } from "../types/asgi.js";
-import { abortableWaiter, type Waiter, type WaiterList } from "./abortable-waiter.js";
+import { waitOn, type Waiter, type WaiterList } from "./abortable-waiter.js";
 
 /** Where {@link BatchedReceivers} takes messages from: a store of per-channel queues. */
 export interface EntrySource {
@@ -75,8 +75,7 @@ export class BatchedReceivers {
       this.#receivers.set(channel, receiver);
     }
     receiver.abandoned = false;
-    const [promise, waiter] = abortableWaiter(signal, receiver);
-    receiver.waiters.push(waiter);
+    const promise = waitOn(receiver, signal);
     if (!receiver.empty) void ready.then(() => this.#schedule(channel), this.#onError);
     return promise;
   }

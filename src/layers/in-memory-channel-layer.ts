@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { BackendUnavailable } from "../errors.js";
 import type { ChannelMessage } from "../types/asgi.js";
-import { abortableWaiter, type Waiter, type WaiterList } from "./abortable-waiter.js";
+import { isAborted, waitOn, type Waiter, type WaiterList } from "./abortable-waiter.js";
 import type { ChannelLayer } from "./channel-layer.js";
 import {
   resolveChannelLayerOptions,
@@ -77,15 +77,13 @@ export class InMemoryChannelLayer implements ChannelLayer {
 
   receive(channel: string, signal?: AbortSignal): Promise<ChannelMessage> {
     if (this.#closed) return Promise.reject(this.#closedError());
-    if (signal?.aborted) return Promise.reject(signal.reason);
+    if (isAborted(signal)) return Promise.reject(signal?.reason);
     const now = this.#maintain();
     const queue = this.#queue(channel);
     dropExpired(queue, now);
     const entry = queue.items.shift();
     if (entry) return Promise.resolve(entry.message);
-    const [promise, waiter] = abortableWaiter(signal, queue);
-    queue.waiters.push(waiter);
-    return promise;
+    return waitOn(queue, signal);
   }
 
   async newChannel(prefix = "specific."): Promise<string> {
