@@ -9,6 +9,7 @@ import {
   type ResolvedChannelLayerOptions,
 } from "./channel-layer-options.js";
 import { BatchedReceivers } from "./batched-receivers.js";
+import { GROUP_RESTORE, LocalMemberships } from "./redis-group-memberships.js";
 import { GROUP_ADD, GROUP_SEND, POP_MANY, REQUEUE, SEND, runScript } from "./redis-scripts.js";
 import {
   assertChannelName,
@@ -55,6 +56,11 @@ export interface RedisChannelLayerOptions extends ChannelLayerOptions {
  *
  * While Redis is down, operations reject with `BackendUnavailable` after `unavailableTimeout`
  * instead of queueing; waiting receives keep waiting and resume after ioredis reconnects.
+ * A Redis restart without persistence loses groups; each process re-adds its live members on
+ * reconnect: the layer remembers the memberships `groupAdd` made for its own channels (from
+ * `newChannel`) until `groupDiscard`, a receive on the channel abandoned by its signal (the
+ * consumer is gone), or `groupExpiry`, and adds them again, with the expiry they had left, in
+ * one Lua call per 1,000 whenever its connection is ready again.
  * Needs one Redis (not a cluster): group sends touch keys derived inside the script.
  *
  * @example
@@ -72,6 +78,9 @@ export class RedisChannelLayer implements ChannelLayer {
   readonly #client: Redis;
   readonly #subscriber: Redis;
   readonly #id = randomUUID().replace(/-/g, "").slice(0, 12);
+  /** Part of every name `newChannel` gives out, and of no other layer's. */
+  readonly #localMark = `${this.#id}!`;
+  readonly #memberships = new LocalMemberships();
   readonly #receivers: BatchedReceivers;
   /** Wake-up topics subscribed to, by topic: settles once Redis confirmed the subscription. */
   readonly #topics = new Map<string, Promise<unknown>>();
@@ -129,7 +138,10 @@ export class RedisChannelLayer implements ChannelLayer {
     // waiting receiver pops once. Subscribing again first (idempotent) makes sure no later
     // wake-up is missed, even if ioredis could not restore a subscription made while connecting.
     this.#subscriber.on("ready", () => void this.#resubscribe());
-    this.#client.on("ready", () => this.#receivers.wakeAll());
+    this.#client.on("ready", () => {
+      void this.#restoreMemberships();
+      this.#receivers.wakeAll();
+    });
   }
 
   async send(channel: string, message: ChannelMessage): Promise<void> {
@@ -149,7 +161,13 @@ export class RedisChannelLayer implements ChannelLayer {
   receive(channel: string, signal?: AbortSignal): Promise<ChannelMessage> {
     assertChannelName(channel);
     if (this.#closed) return Promise.reject(this.#closedError());
-    return this.#receivers.receive(channel, this.#subscribe(topicOf(channel)), signal);
+    const received = this.#receivers.receive(channel, this.#subscribe(topicOf(channel)), signal);
+    // A wait on an own channel abandoned by its signal means its consumer is gone: restoring its
+    // memberships after a restart would only feed a channel nobody reads.
+    if (signal && channel.includes(this.#localMark)) {
+      received.catch(() => signal.aborted && this.#memberships.forget(channel));
+    }
+    return received;
   }
 
   async newChannel(prefix = "specific."): Promise<string> {
@@ -169,11 +187,18 @@ export class RedisChannelLayer implements ChannelLayer {
       this.#options.capacityFor(channel),
       this.#options.capacity,
     ]);
+    // Only this process can restore its own channels' memberships; named channels may be read by
+    // any process, and whoever added them is not necessarily one of their readers.
+    if (channel.includes(this.#localMark)) {
+      this.#memberships.add(group, channel, Date.now() + this.#options.groupExpiryMs);
+    }
   }
 
   async groupDiscard(group: string, channel: string): Promise<void> {
     assertGroupName(group);
     assertChannelName(channel);
+    // Forgotten first: even if Redis is unreachable now, the membership must not come back.
+    this.#memberships.discard(group, channel);
     const [members, capacities] = this.#groupKeys(group);
     await this.#call(() =>
       this.#client.multi().zrem(members, channel).hdel(capacities, channel).exec(),
@@ -208,6 +233,7 @@ export class RedisChannelLayer implements ChannelLayer {
     if (this.#closed) return;
     this.#closed = true;
     this.#receivers.rejectAll(this.#closedError());
+    this.#memberships.clear();
     this.#client.disconnect();
     this.#subscriber.disconnect();
   }
@@ -238,6 +264,26 @@ export class RedisChannelLayer implements ChannelLayer {
       return;
     }
     this.#receivers.wakeAll();
+  }
+
+  /** Adds back the memberships a restarted Redis lost; a reconnect without a restart keeps them. */
+  async #restoreMemberships(): Promise<void> {
+    const live = this.#memberships.live(Date.now());
+    for (let start = 0; start < live.length; start += RESTORE_BATCH) {
+      const keys: string[] = [];
+      const args: Array<string | number> = [this.#options.capacity];
+      for (const { group, channel, remainingMs } of live.slice(start, start + RESTORE_BATCH)) {
+        keys.push(...this.#groupKeys(group));
+        args.push(channel, remainingMs, this.#options.capacityFor(channel));
+      }
+      try {
+        await this.#run(GROUP_RESTORE, keys, args);
+      } catch (error) {
+        // The connection went again: its next 'ready' restores everything once more.
+        this.#lastError = error;
+        return;
+      }
+    }
   }
 
   #run(script: Parameters<typeof runScript>[1], keys: string[], args: Array<string | number>) {
@@ -288,6 +334,9 @@ export class RedisChannelLayer implements ChannelLayer {
     );
   }
 }
+
+/** Memberships restored per Lua call, so a process with many sockets does not block Redis long. */
+const RESTORE_BATCH = 1000;
 
 /** Wake-up topic of a channel: per process for process-local names, else the name itself. */
 function topicOf(channel: string): string {
