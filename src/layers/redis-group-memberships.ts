@@ -2,8 +2,7 @@
  * What `RedisChannelLayer` needs to survive a Redis restart without persistence, which loses every
  * group: the memberships a process added for its own channels, and the Lua that adds them again.
  */
-import { createHash } from "node:crypto";
-import type { LuaScript } from "./redis-scripts.js";
+import { script } from "./redis-scripts.js";
 
 /** One membership to add again, with what is left of its `groupExpiry`. */
 export interface LiveMembership {
@@ -90,8 +89,7 @@ export class LocalMemberships {
  * key's TTL only grows. Kept beside the record it restores rather than in redis-scripts.ts, which
  * holds the scripts every operation runs.
  */
-export const GROUP_RESTORE: LuaScript = (() => {
-  const lua = `
+export const GROUP_RESTORE = script(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local function extend(key, ttl)
@@ -110,6 +108,4 @@ for i = 1, #KEYS / 2 do
     extend(capacities, ttl)
   end
 end
-`;
-  return { lua, sha: createHash("sha1").update(lua).digest("hex") };
-})();
+`);

@@ -12,7 +12,8 @@ export interface LuaScript {
   sha: string;
 }
 
-function script(lua: string): LuaScript {
+/** Wraps `lua` with its SHA1, so `runScript` can call it by hash. */
+export function script(lua: string): LuaScript {
   return { lua, sha: createHash("sha1").update(lua).digest("hex") };
 }
 
