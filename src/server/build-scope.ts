@@ -1,6 +1,10 @@
 import type { IncomingMessage } from "node:http";
 import type { Socket } from "node:net";
 import type { Headers, HostPort, HttpScope, WebsocketScope } from "../types/asgi.js";
+import { headerPair } from "./shared-header.js";
+import { sharedString } from "./shared-string.js";
+import { splitTarget } from "./split-target.js";
+import type { RequestTarget } from "./split-target.js";
 
 /**
  * Lower-cased header names, shared between connections: the same dozen names arrive on every
@@ -34,10 +38,7 @@ export function serverAddress(host: string, port: number): ServerAddress {
   return (socket) => hostPort(socket.localAddress, socket.localPort);
 }
 
-interface RequestFields {
-  path: string;
-  rawPath: string;
-  queryString: string;
+interface RequestFields extends RequestTarget {
   headers: Headers;
   client: HostPort | null;
   httpVersion: string;
@@ -46,8 +47,10 @@ interface RequestFields {
 /**
  * What HTTP and WebSocket scopes share, read from a request: the target split into decoded path,
  * raw path and query string, header names lower-cased in arrival order, the client address.
+ * Recurring headers are shared pairs; so are the paths of `longLived` scopes (WebSockets), which
+ * an HTTP scope is gone too soon to need.
  */
-function requestFields(req: IncomingMessage): RequestFields {
+function requestFields(req: IncomingMessage, longLived: boolean): RequestFields {
   let target = req.url ?? "/";
   if (!target.startsWith("/") && target !== "*") {
     // absolute-form (`GET http://host/path`), which proxies send
@@ -58,16 +61,18 @@ function requestFields(req: IncomingMessage): RequestFields {
       target = "/";
     }
   }
-  const question = target.indexOf("?");
-  const rawPath = question === -1 ? target : target.slice(0, question);
+  const { path, rawPath, queryString } = splitTarget(target);
   const raw = req.rawHeaders;
   const headers: Array<readonly [string, string]> = new Array(raw.length >> 1);
-  for (let i = 0; i < raw.length; i += 2) headers[i >> 1] = [lowerName(raw[i]), raw[i + 1]];
+  for (let i = 0; i < raw.length; i += 2) {
+    headers[i >> 1] = headerPair(lowerName(raw[i]), raw[i + 1]);
+  }
   const version = req.httpVersion;
   return {
-    path: decodePath(rawPath),
-    rawPath,
-    queryString: question === -1 ? "" : target.slice(question + 1),
+    // the query string often carries a per-client token, so only the paths are shared
+    path: longLived ? sharedString(path) : path,
+    rawPath: longLived ? sharedString(rawPath) : rawPath,
+    queryString,
     headers,
     client: hostPort(req.socket.remoteAddress, req.socket.remotePort),
     // a literal instead of the per-request string Node builds
@@ -77,7 +82,7 @@ function requestFields(req: IncomingMessage): RequestFields {
 
 /** The scope of an HTTP request. */
 export function buildHttpScope(req: IncomingMessage, server: ServerAddress): HttpScope {
-  const fields = requestFields(req);
+  const fields = requestFields(req, false);
   // one literal with every field, so the scope keeps all its properties in-object
   return {
     type: "http",
@@ -96,7 +101,7 @@ export function buildHttpScope(req: IncomingMessage, server: ServerAddress): Htt
 
 /** The scope of a WebSocket handshake request. */
 export function buildWebsocketScope(req: IncomingMessage, server: ServerAddress): WebsocketScope {
-  const fields = requestFields(req);
+  const fields = requestFields(req, true);
   return {
     type: "websocket",
     scheme: "ws",
@@ -110,16 +115,6 @@ export function buildWebsocketScope(req: IncomingMessage, server: ServerAddress)
     server: server(req.socket),
     subprotocols: parseSubprotocols(req.headers["sec-websocket-protocol"]),
   };
-}
-
-/** Percent-decodes a path; a malformed escape is kept as it arrived rather than failing the request. */
-function decodePath(rawPath: string): string {
-  if (!rawPath.includes("%")) return rawPath;
-  try {
-    return decodeURIComponent(rawPath);
-  } catch {
-    return rawPath;
-  }
 }
 
 function hostPort(host: string | undefined, port: number | undefined): HostPort | null {

@@ -1,15 +1,10 @@
 import { ImproperlyConfigured } from "../errors.js";
+import { splitTarget } from "../server/split-target.js";
+import type { RequestTarget } from "../server/split-target.js";
 import type { Headers } from "../types/asgi.js";
 
 /** Headers as a test writes them: pairs, or an object of name → value. */
 export type HeadersInit = Headers | Readonly<Record<string, string>>;
-
-/** The scope fields a request target (`/path?query`) gives. */
-export interface RequestTarget {
-  path: string;
-  rawPath: string;
-  queryString: string;
-}
 
 /**
  * Splits a request target the way the server does: the query string (without `?`) comes off the
@@ -28,20 +23,7 @@ export function parseRequestTarget(target: string): RequestTarget {
     );
   }
   const hash = rest.indexOf("#");
-  if (hash !== -1) rest = rest.slice(0, hash);
-  const question = rest.indexOf("?");
-  const rawPath = question === -1 ? rest : rest.slice(0, question);
-  const queryString = question === -1 ? "" : rest.slice(question + 1);
-  return { path: decodePath(rawPath), rawPath, queryString };
-}
-
-/** Percent-decodes a path; a malformed escape is kept as it arrived rather than failing. */
-function decodePath(rawPath: string): string {
-  try {
-    return decodeURIComponent(rawPath);
-  } catch {
-    return rawPath;
-  }
+  return splitTarget(hash === -1 ? rest : rest.slice(0, hash));
 }
 
 /** Header pairs with lower-cased names, as the server puts them on the scope. */
