@@ -119,10 +119,16 @@ export class WebsocketSession {
     } catch (error) {
       result = Promise.reject(error);
     }
-    result.then(
-      () => this.#finish(false, null),
-      (error: unknown) => this.#finish(true, error),
-    );
+    // bound methods rather than arrows: two plain objects, without the context arrows would share
+    result.then(this.#returned.bind(this), this.#failed.bind(this));
+  }
+
+  #returned(): void {
+    this.#finish(false, null);
+  }
+
+  #failed(error: unknown): void {
+    this.#finish(true, error);
   }
 
   #finish(failed: boolean, failure: unknown): void {
