@@ -116,7 +116,7 @@ export class Consumer<S extends Scope = Scope> {
         await this.failed(error);
       }
     }
-    abort?.abort(new StopConsumer("The connection ended; its channel is no longer read."));
+    abort?.abort(StopConsumer.routine("The connection ended; its channel is no longer read."));
     try {
       await this.teardown();
     } catch (error) {

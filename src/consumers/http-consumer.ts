@@ -43,13 +43,13 @@ export abstract class HttpConsumer<S extends HttpScope = HttpScope> extends Cons
     } finally {
       await this.disconnect();
     }
-    throw new StopConsumer("The response was sent.");
+    throw StopConsumer.routine("The response was sent.");
   }
 
   /** Handles `http.disconnect`: the client left before the response; calls {@link disconnect}. */
   async httpDisconnect(_event: HttpDisconnectEvent): Promise<void> {
     await this.disconnect();
-    throw new StopConsumer("The client disconnected.");
+    throw StopConsumer.routine("The client disconnected.");
   }
 
   /** Answers the request, given its whole body. */

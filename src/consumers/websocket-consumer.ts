@@ -127,7 +127,7 @@ export class WebsocketConsumer<S extends WebsocketScope = WebsocketScope> extend
     this.#state = "closed";
     await this.#leaveGroups();
     await this.disconnect(event.code);
-    throw new StopConsumer("The client disconnected.");
+    throw StopConsumer.routine("The client disconnected.");
   }
 
   /** Called once the client is gone, with its close code (1006 when the connection dropped). */
