@@ -6,6 +6,7 @@ import type {
   HttpDisconnectEvent,
   HttpReceiveEvent,
   HttpResponseStartEvent,
+  HttpScope,
   SendEvent,
 } from "../types/asgi.js";
 import type { Activity } from "./activity.js";
@@ -39,6 +40,8 @@ export interface HttpExchangeContext {
   logger: Logger;
   activity: Activity;
   serverAddress: ServerAddress;
+  /** Largest request body served, in bytes; see `ServeOptions.maxBodySize`. */
+  maxBodySize: number;
   /** True once shutdown began: responses then ask the client to close the connection. */
   isClosing(): boolean;
 }
@@ -70,13 +73,36 @@ async function exchange(
 ): Promise<void> {
   const started = performance.now();
   const scope = buildHttpScope(req, context.serverAddress);
+  // Node has already checked that content-length is a number
+  if (Number(req.headers["content-length"]) > context.maxBodySize) {
+    req.on("error", ignore);
+    answerTooLarge(res);
+    logAccess(context, scope, res, started);
+    return;
+  }
   let state = State.Idle as State;
   let pending: HttpResponseStartEvent | null = null;
   let gone = false;
+  let bodySize = 0;
+  let bodyTooLarge = false;
 
   const queue = new EventQueue<HttpReceiveEvent>(1, req);
-  const onData = (chunk: Buffer) =>
-    queue.push({ type: "http.request", body: chunk, moreBody: true });
+  const onData = (chunk: Buffer) => {
+    bodySize += chunk.byteLength;
+    if (bodySize <= context.maxBodySize) {
+      queue.push({ type: "http.request", body: chunk, moreBody: true });
+      return;
+    }
+    // A body without content-length (chunked) grew past the cap: the application hears a
+    // disconnect, its later sends go nowhere, and the client gets 413 unless a response is
+    // already on the wire.
+    bodyTooLarge = gone = true;
+    req.removeListener("data", onData);
+    req.pause();
+    queue.finish(DISCONNECT);
+    if (res.headersSent) res.destroy();
+    else answerTooLarge(res);
+  };
   req.on("data", onData);
   req.once("end", () => queue.push(END_OF_BODY));
   // A client that vanishes mid-body makes the request emit "aborted"/ECONNRESET; "close" below
@@ -87,9 +113,10 @@ async function exchange(
     queue.finish(DISCONNECT);
   });
   res.once("finish", () => {
-    // The application may never read the body; drain it so a keep-alive connection stays usable.
+    // The application may never read the body; drain it so a keep-alive connection stays usable
+    // (not a body over the cap: that connection closes instead).
     req.removeListener("data", onData);
-    req.resume();
+    if (!bodyTooLarge) req.resume();
   });
 
   const receive = () => queue.next();
@@ -186,6 +213,15 @@ async function exchange(
     );
   }
 
+  logAccess(context, scope, res, started);
+}
+
+function logAccess(
+  context: HttpExchangeContext,
+  scope: HttpScope,
+  res: ServerResponse,
+  started: number,
+): void {
   context.logger.access({
     type: "http",
     method: scope.method,
@@ -193,6 +229,23 @@ async function exchange(
     status: res.headersSent ? res.statusCode : null,
     durationMs: performance.now() - started,
   });
+}
+
+const TOO_LARGE = Buffer.from("Request body too large");
+
+/**
+ * 413 for a body over `maxBodySize`, closing the connection: the rest of the body is never read,
+ * so the connection cannot carry another request.
+ */
+function answerTooLarge(res: ServerResponse): void {
+  res.shouldKeepAlive = false;
+  res.writeHead(413, [
+    "content-type",
+    "text/plain; charset=utf-8",
+    "content-length",
+    String(TOO_LARGE.byteLength),
+  ]);
+  res.end(TOO_LARGE);
 }
 
 function ignore(): void {}

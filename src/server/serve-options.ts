@@ -35,6 +35,13 @@ export interface ServeOptions {
   keepaliveIntervalMs?: number;
   /** Bytes a WebSocket may have waiting to be written before it is closed with {@link SLOW_READER_CLOSE_CODE}. Default 4 MiB. */
   maxBufferedBytes?: number;
+  /**
+   * Largest HTTP request body, in bytes. A `content-length` over it is answered 413 before the
+   * application runs; a chunked body that grows past it ends the application's stream with
+   * `http.disconnect` and is answered 413. Either way the rest is not read and the connection
+   * closes. Default 10 MiB.
+   */
+  maxBodySize?: number;
   /** Received messages queued for an application that lags before the socket stops being read. Default 64. */
   maxQueuedMessages?: number;
   /** How long `close()` waits for applications to return before destroying connections. Default 10 s. */
@@ -53,12 +60,19 @@ const DEFAULTS: ResolvedServeOptions = {
   handshakeTimeoutMs: 10_000,
   keepaliveIntervalMs: 30_000,
   maxBufferedBytes: 4 * 1024 * 1024,
+  maxBodySize: 10 * 1024 * 1024,
   maxQueuedMessages: 64,
   shutdownTimeoutMs: 10_000,
   logger: consoleLogger,
 };
 
-const POSITIVE = ["maxMessageSize", "handshakeTimeoutMs", "maxBufferedBytes", "maxQueuedMessages"];
+const POSITIVE = [
+  "maxMessageSize",
+  "handshakeTimeoutMs",
+  "maxBufferedBytes",
+  "maxBodySize",
+  "maxQueuedMessages",
+];
 const NON_NEGATIVE = ["port", "keepaliveIntervalMs", "shutdownTimeoutMs"];
 
 /** Fills in defaults and rejects numbers that cannot work, naming the option. */

@@ -73,6 +73,7 @@ export async function serve(app: Application, options: ServeOptions = {}): Promi
     logger,
     activity,
     serverAddress: context.serverAddress,
+    maxBodySize: resolved.maxBodySize,
     isClosing: () => closing,
   };
   const server = createServer((req, res) => void serveHttp(app, req, res, httpContext));
