@@ -85,19 +85,11 @@ export class WebsocketSession {
   readonly #started = performance.now();
   #state = State.Connecting;
   #ws: WebSocket | null = null;
-  #outcome: WebsocketOutcome = "accepted";
-  #status: number | null = null;
-  // bound once per connection; closures assigned to names would each get a defineProperty from
-  // tsx's keepNames, costing CPU and a property dictionary per function
-  readonly #receive: Receive;
-  readonly #send: Send;
 
   constructor(context: WebsocketContext, req: IncomingMessage, socket: Duplex, head: Buffer) {
     this.#context = context;
     this.#scope = buildWebsocketScope(req, context.serverAddress);
     this.#queue = new EventQueue(context.options.maxQueuedMessages, this, CONNECT);
-    this.#receive = this.#queue.next.bind(this.#queue);
-    this.#send = this.#dispatch.bind(this);
     const onClose = this.#clientLeft.bind(this);
     const timer = setTimeout(this.#timedOut.bind(this), context.options.handshakeTimeoutMs);
     timer.unref();
@@ -115,7 +107,12 @@ export class WebsocketSession {
     this.#context.activity.start();
     let result: Promise<void>;
     try {
-      result = app(this.#scope, this.#receive, this.#send);
+      // bound here, once per connection, and held only by the application; closures assigned to
+      // names would each get a defineProperty from tsx's keepNames, costing CPU and a property
+      // dictionary per function
+      const receive: Receive = this.#queue.next.bind(this.#queue);
+      const send: Send = this.#dispatch.bind(this);
+      result = app(this.#scope, receive, send);
     } catch (error) {
       result = Promise.reject(error);
     }
@@ -245,7 +242,6 @@ export class WebsocketSession {
     socket.removeListener("error", ignore);
     this.#ws = ws;
     this.#state = State.Open;
-    this.#status = 101;
     (ws as SessionSocket)[kSession] = this;
     ws.on("message", WebsocketSession.#onMessage);
     ws.on("error", noteFrameError);
@@ -285,7 +281,7 @@ export class WebsocketSession {
     session.#state = State.Ended;
     session.#context.sessions.delete(session);
     session.#queue.finish({ type: "websocket.disconnect", code, reason: reason.toString() });
-    session.#log(code);
+    session.#log("accepted", 101, code);
   }
 
   #clientLeft(): void {
@@ -317,19 +313,18 @@ export class WebsocketSession {
   #end(outcome: WebsocketOutcome, status: number | null, event: WebsocketDisconnectEvent): void {
     this.#endHandshake();
     this.#state = State.Ended;
-    this.#outcome = outcome;
-    this.#status = status;
     this.#context.sessions.delete(this);
     this.#queue.finish(event);
-    this.#log(null);
+    this.#log(outcome, status, null);
   }
 
-  #log(closeCode: number | null): void {
+  /** The access line; a session logs once, when it ends (an accepted one when it closes). */
+  #log(outcome: WebsocketOutcome, status: number | null, closeCode: number | null): void {
     this.#context.logger.access({
       type: "websocket",
       path: this.#scope.path,
-      outcome: this.#outcome,
-      status: this.#status,
+      outcome,
+      status,
       closeCode,
       durationMs: performance.now() - this.#started,
     });
