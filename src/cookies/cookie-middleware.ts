@@ -51,5 +51,11 @@ export const cookieMiddleware =
   () =>
   <S extends HttpScope | WebsocketScope>(inner: Application<S & CookieScope>): Application<S> =>
     async function cookies(scope, receive, send) {
-      return inner({ ...scope, cookies: parseCookies(scope.headers) }, receive, send);
+      // Object.assign, not `{ ...scope, cookies }`: Node 20's V8 builds a spread followed by more
+      // fields on a slow path, several µs per connection; every scope copy here does the same.
+      return inner(
+        Object.assign({}, scope, { cookies: parseCookies(scope.headers) }),
+        receive,
+        send,
+      );
     };

@@ -77,16 +77,17 @@ export function urlRouter<S extends RoutableScope>(
         if (match === null) continue;
         const consumed = rest.slice(0, skipped + match.end);
         const outer = scope.urlRoute;
-        const inner = {
-          ...scope,
+        // Object.assign, not a spread with more fields: Node 20's V8 builds that on a slow path,
+        // several µs per connection.
+        const inner: S & MarkedScope = Object.assign({}, scope, {
           // Like an ASGI root_path, without a trailing "/": the rest of the path keeps its "/".
           rootPath: rootPath + (consumed.endsWith("/") ? consumed.slice(0, -1) : consumed),
           urlRoute: {
             args: outer ? [...outer.args, ...match.args] : match.args,
             kwargs: { ...outer?.kwargs, ...match.kwargs, ...route.kwargs },
           },
-        } as S & MarkedScope;
-        inner[insideRouter] = true;
+          [insideRouter]: true as const,
+        });
         try {
           return await route.application(inner, receive, send);
         } catch (error) {

@@ -135,14 +135,16 @@ export const sessionMiddleware = (options: SessionMiddlewareOptions) => {
       }
       const sent = scope.cookies[cookieName];
       const current = new Session(store, sent ?? null, { maxAge });
-      if (scope.type !== "http") return inner({ ...scope, session: current }, receive, send);
+      // Object.assign, not a spread with more fields: see cookieMiddleware.
+      const next = Object.assign({}, scope, { session: current });
+      if (scope.type !== "http") return inner(next, receive, send);
       const sendWithCookie: Send = async (event) =>
         send(
           event.type === "http.response.start"
             ? await finish(event, current, sent !== undefined)
             : event,
         );
-      return inner({ ...scope, session: current }, receive, sendWithCookie);
+      return inner(next, receive, sendWithCookie);
     };
 };
 
