@@ -45,6 +45,10 @@ export class DenyConnection extends SwitchboardError {
   override readonly status = 403;
 }
 
+// Frozen intrinsics (node --frozen-intrinsics) make assigning Error.stackTraceLimit throw.
+const stackTraceLimitWritable =
+  Object.getOwnPropertyDescriptor(Error, "stackTraceLimit")?.writable === true;
+
 /** Thrown inside a consumer to stop it cleanly; the connection is not treated as failed. */
 export class StopConsumer extends SwitchboardError {
   override readonly code = "STOP_CONSUMER";
@@ -61,6 +65,7 @@ export class StopConsumer extends SwitchboardError {
    * ```
    */
   static routine(message: string): StopConsumer {
+    if (!stackTraceLimitWritable) return new StopConsumer(message);
     const limit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
     try {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { DenyConnection, ProtocolError, StopConsumer } from "../errors.js";
 import { WebsocketCommunicator } from "../testing/index.js";
-import type { WebsocketScope } from "../types/asgi.js";
+import type { WebsocketDisconnectEvent, WebsocketScope } from "../types/asgi.js";
 import { WebsocketConsumer } from "./websocket-consumer.js";
 import type { WebsocketFrame } from "./websocket-consumer.js";
 
@@ -159,6 +159,27 @@ describe("WebsocketConsumer", () => {
     await communicator.sendTo({ text: "bye" });
     assert.deepEqual(await communicator.receiveOutput(), { type: "websocket.close" });
     await communicator.wait();
+  });
+
+  test("stops on disconnect with a StopConsumer that captured no stack, leaving stackTraceLimit alone", async () => {
+    let stop: unknown;
+    class Watcher extends WebsocketConsumer {
+      override async websocketDisconnect(event: WebsocketDisconnectEvent) {
+        try {
+          await super.websocketDisconnect(event);
+        } catch (error) {
+          stop = error;
+          throw error;
+        }
+      }
+    }
+    const limit = Error.stackTraceLimit;
+    const communicator = new WebsocketCommunicator(Watcher.asApp(), "/");
+    await communicator.connect();
+    await communicator.disconnect();
+    assert.ok(stop instanceof StopConsumer);
+    assert.doesNotMatch(stop.stack ?? "", /\n\s+at /);
+    assert.equal(Error.stackTraceLimit, limit);
   });
 
   test("sends then closes with the given code when send() is asked to close", async () => {
