@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { setImmediate as tick } from "node:timers/promises";
 import { awaitManyDispatch } from "./await-many-dispatch.js";
+import { gate, settle } from "../../test/support/async.js";
 
 /** A source the test feeds by hand: each read takes the next pushed event, or waits for one. */
 function source(): { read: () => Promise<string>; push: (event: string) => void; reads: number } {
@@ -23,16 +23,6 @@ function source(): { read: () => Promise<string>; push: (event: string) => void;
     },
   };
   return handle;
-}
-
-function gate(): { promise: Promise<void>; open: () => void } {
-  let open!: () => void;
-  const promise = new Promise<void>((resolve) => (open = resolve));
-  return { promise, open };
-}
-
-async function settle(): Promise<void> {
-  for (let i = 0; i < 10; i++) await tick();
 }
 
 describe("awaitManyDispatch", () => {

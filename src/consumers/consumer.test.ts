@@ -14,18 +14,7 @@ import type { ChannelMessage, ChannelScope } from "../types/asgi.js";
 import { Consumer } from "./consumer.js";
 import { WebsocketConsumer } from "./websocket-consumer.js";
 import type { WebsocketFrame } from "./websocket-consumer.js";
-
-/** A promise the test resolves by hand, to hold a handler mid-way without timers. */
-function gate(): { promise: Promise<void>; open: () => void } {
-  let open!: () => void;
-  const promise = new Promise<void>((resolve) => (open = resolve));
-  return { promise, open };
-}
-
-/** Lets every pending promise chain run, so "nothing happened" is not a matter of time. */
-async function settle(): Promise<void> {
-  for (let i = 0; i < 10; i++) await tick();
-}
+import { gate, settle } from "../../test/support/async.js";
 
 /** A worker consumer with no handlers of its own. */
 class Worker extends Consumer<ChannelScope> {}

@@ -6,6 +6,7 @@ import { describe, test } from "node:test";
 import { RouteNotFound } from "../errors.js";
 import type { Application, HttpScope, ReceiveEvent } from "../types/asgi.js";
 import { startServer } from "./test-server.js";
+import { gate } from "../../test/support/async.js";
 
 const text = (status: number, body: string): Application =>
   async function respond(_scope, _receive, send) {
@@ -17,13 +18,6 @@ async function readBody(res: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of res) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString();
-}
-
-/** A deferred the test resolves to let an application go on. */
-function gate(): { promise: Promise<void>; open: () => void } {
-  let open = () => {};
-  const promise = new Promise<void>((resolve) => (open = resolve));
-  return { promise, open };
 }
 
 describe("serve > HTTP", () => {
