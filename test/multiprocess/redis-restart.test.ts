@@ -7,10 +7,10 @@ import { spawnSync } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
 import { after, before, describe, test } from "node:test";
 import { Redis } from "ioredis";
+import { freePort } from "../support/ports.js";
 import { uniquePrefix } from "../support/services.js";
 import {
   Client,
-  freePort,
   running,
   startListening,
   startServe,

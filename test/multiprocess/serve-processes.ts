@@ -5,10 +5,11 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { createServer, connect } from "node:net";
+import { connect } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import WebSocket from "ws";
+import { freePort } from "../support/ports.js";
 
 export const root = fileURLToPath(new URL("../../", import.meta.url));
 const app = fileURLToPath(new URL("./apps/group-chat-app.ts", import.meta.url));
@@ -21,15 +22,6 @@ export interface Process {
 
 const started: Process[] = [];
 const serverOutput = () => started.map((p) => p.output.join("")).join("\n---\n");
-
-export async function freePort(): Promise<number> {
-  const server = createServer().listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, "close");
-  return port;
-}
 
 async function accepting(port: number): Promise<boolean> {
   const socket = connect(port, "127.0.0.1");

@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { freePort } from "../../../test/support/ports.js";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const BIN = join(ROOT, "bin/switchboard.js");
@@ -23,17 +23,6 @@ export interface DemoProcess {
   restart(): Promise<void>;
   /** Stops the process (SIGTERM, then SIGKILL) and removes its directory. */
   stop(): Promise<void>;
-}
-
-/** A port nothing listens on right now: the serve command cannot report a port 0 it bound. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, "close");
-  return port;
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {
