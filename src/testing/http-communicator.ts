@@ -1,7 +1,7 @@
 import { ProtocolError } from "../errors.js";
 import type { Application, Headers, HttpScope } from "../types/asgi.js";
 import { ApplicationCommunicator, DEFAULT_TIMEOUT_MS } from "./application-communicator.js";
-import { normalizeHeaders, parseRequestTarget } from "./request-target.js";
+import { connectionFields } from "./request-target.js";
 import type { HeadersInit } from "./request-target.js";
 import type { OptionalWhenEmpty } from "./scope-extras.js";
 
@@ -50,13 +50,8 @@ export class HttpCommunicator<S extends HttpScope = HttpScope> extends Applicati
     const scope = {
       type: "http",
       method: method.toUpperCase(),
-      ...parseRequestTarget(path),
-      rootPath: "",
-      headers: normalizeHeaders(headers),
-      client: ["127.0.0.1", 50000],
-      server: ["testserver", 80],
+      ...connectionFields(path, headers),
       scheme: "http",
-      httpVersion: "1.1",
       ...extras,
     } as HttpScope as S;
     super(application, scope);

@@ -1,7 +1,7 @@
 import { ImproperlyConfigured } from "../errors.js";
 import { splitTarget } from "../server/split-target.js";
 import type { RequestTarget } from "../server/split-target.js";
-import type { Headers } from "../types/asgi.js";
+import type { BaseScope, Headers } from "../types/asgi.js";
 
 /** Headers as a test writes them: pairs, or an object of name → value. */
 export type HeadersInit = Headers | Readonly<Record<string, string>>;
@@ -33,4 +33,22 @@ export function normalizeHeaders(headers: HeadersInit | undefined): Headers {
     ? (headers as Headers)
     : Object.entries(headers);
   return Array.from(pairs, ([name, value]) => [name.toLowerCase(), value] as const);
+}
+
+/**
+ * The scope fields every communicator fills alike, as the server would for a client at
+ * 127.0.0.1 talking to `testserver`: target, headers, addresses, HTTP version.
+ */
+export function connectionFields(
+  target: string,
+  headers: HeadersInit | undefined,
+): Omit<BaseScope, "urlRoute"> & { httpVersion: string } {
+  return {
+    ...parseRequestTarget(target),
+    rootPath: "",
+    headers: normalizeHeaders(headers),
+    client: ["127.0.0.1", 50000],
+    server: ["testserver", 80],
+    httpVersion: "1.1",
+  };
 }

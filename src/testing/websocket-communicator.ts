@@ -1,7 +1,7 @@
 import { ProtocolError } from "../errors.js";
 import type { Application, Headers, SendEvent, WebsocketScope } from "../types/asgi.js";
 import { ApplicationCommunicator, DEFAULT_TIMEOUT_MS } from "./application-communicator.js";
-import { normalizeHeaders, parseRequestTarget } from "./request-target.js";
+import { connectionFields } from "./request-target.js";
 import type { HeadersInit } from "./request-target.js";
 import type { OptionalWhenEmpty } from "./scope-extras.js";
 
@@ -55,13 +55,8 @@ export class WebsocketCommunicator<
     const { headers, subprotocols, ...extras } = options ?? {};
     const scope = {
       type: "websocket",
-      ...parseRequestTarget(path),
-      rootPath: "",
-      headers: normalizeHeaders(headers),
-      client: ["127.0.0.1", 50000],
-      server: ["testserver", 80],
+      ...connectionFields(path, headers),
       scheme: "ws",
-      httpVersion: "1.1",
       subprotocols: subprotocols ?? [],
       ...extras,
     } as WebsocketScope as S;
