@@ -87,6 +87,19 @@ describe("csrfMiddleware", () => {
     assert.match(response.body.toString(), /another origin/);
   });
 
+  it("refuses an Origin on the same host but another port", async () => {
+    const response = await request("POST", `csrfmiddlewaretoken=${TOKEN}`, {
+      ...form,
+      origin: "http://testserver:9000",
+    });
+    assert.equal(response.status, 403);
+    const samePort = await request("POST", `csrfmiddlewaretoken=${TOKEN}`, {
+      ...form,
+      origin: "http://testserver",
+    });
+    assert.equal(samePort.status, 200);
+  });
+
   it("refuses a cross-site fetch that sends no Origin", async () => {
     const response = await request("POST", `csrfmiddlewaretoken=${TOKEN}`, {
       ...form,

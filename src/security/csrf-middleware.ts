@@ -3,7 +3,7 @@ import { constantTimeEqual } from "../auth/constant-time-equal.js";
 import type { CookieScope } from "../cookies/cookie-middleware.js";
 import { setCookie } from "../cookies/set-cookie.js";
 import type { Application, HttpScope, Receive, ReceiveEvent, Send } from "../types/asgi.js";
-import { headerValue, parseOrigin } from "./origin-validator.js";
+import { headerValue, originIsHost } from "./origin-validator.js";
 
 /** What {@link csrfMiddleware} adds to the scope: the token to embed in forms. */
 export interface CsrfScope {
@@ -73,11 +73,7 @@ function replay(body: Buffer, receive: Receive): Receive {
 function sameOrigin(scope: HttpScope, trusted: ReadonlySet<string>): boolean {
   const raw = headerValue(scope.headers, "origin");
   if (raw === undefined) return headerValue(scope.headers, "sec-fetch-site") !== "cross-site";
-  if (trusted.has(raw.toLowerCase())) return true;
-  const origin = parseOrigin(raw);
-  const host = headerValue(scope.headers, "host")?.toLowerCase();
-  if (origin === null || host === undefined) return false;
-  return host === origin.host || host === `${origin.host}:${origin.port}`;
+  return trusted.has(raw.toLowerCase()) || originIsHost(raw, scope.headers);
 }
 
 /**

@@ -52,6 +52,18 @@ export function parseOrigin(value: string | undefined): ParsedOrigin | null {
   };
 }
 
+/**
+ * Whether the `Origin` value names the host and port the request was sent to (its `Host` header);
+ * a default port may be left out of either side.
+ */
+export function originIsHost(rawOrigin: string, headers: Headers): boolean {
+  const origin = parseOrigin(rawOrigin);
+  const host = headerValue(headers, "host")?.toLowerCase();
+  if (origin === null || host === undefined) return false;
+  const port = origin.port === DEFAULT_PORTS[origin.scheme] ? "" : `:${origin.port}`;
+  return host === `${origin.host}${port}` || host === `${origin.host}:${origin.port}`;
+}
+
 function hostMatches(pattern: string, host: string): boolean {
   if (pattern.startsWith(".")) return host === pattern.slice(1) || host.endsWith(pattern);
   return host === pattern;
@@ -191,11 +203,7 @@ export function sameOriginValidator<S extends WebsocketScope>(
     (scope) => {
       const raw = headerValue(scope.headers, "origin");
       if (raw === undefined) return allowMissing;
-      const origin = parseOrigin(raw);
-      const host = headerValue(scope.headers, "host")?.toLowerCase();
-      if (origin === null || host === undefined) return false;
-      const port = origin.port === DEFAULT_PORTS[origin.scheme] ? "" : `:${origin.port}`;
-      return host === `${origin.host}${port}` || host === `${origin.host}:${origin.port}`;
+      return originIsHost(raw, scope.headers);
     },
     options.logger ?? console.warn,
   );
