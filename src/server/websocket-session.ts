@@ -232,6 +232,10 @@ export class WebsocketSession {
     if (this.#state === State.Ended) return; // refused by timeout or shutdown, or the client left
     checkAccept(event, this.#scope.subprotocols);
     const { req, socket, head } = this.#endHandshake() as Handshake;
+    // the 101 response and whatever the application sends in the same tick (a greeting, a
+    // backlog) leave in one write instead of one syscall each
+    socket.cork();
+    process.nextTick(uncork, socket);
     const ws = this.#context.upgrade(req, socket, head, event);
     if (ws === null) {
       // ws destroyed the socket: the client half-closed while the application was deciding
@@ -332,3 +336,7 @@ export class WebsocketSession {
 }
 
 function ignore(): void {}
+
+function uncork(socket: Duplex): void {
+  socket.uncork();
+}
