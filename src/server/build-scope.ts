@@ -121,9 +121,12 @@ function hostPort(host: string | undefined, port: number | undefined): HostPort 
   return host === undefined || port === undefined ? null : [host, port];
 }
 
+/** Most clients offer no subprotocol; their scopes share one frozen empty list. */
+const NO_SUBPROTOCOLS: readonly string[] = Object.freeze([]);
+
 /** Subprotocols offered in `Sec-WebSocket-Protocol`, in order, empty entries dropped. */
-function parseSubprotocols(header: string | undefined): string[] {
-  if (header === undefined) return [];
+function parseSubprotocols(header: string | undefined): readonly string[] {
+  if (header === undefined) return NO_SUBPROTOCOLS;
   const protocols: string[] = [];
   for (const part of header.split(",")) {
     const protocol = part.trim();

@@ -60,7 +60,7 @@ export interface WebsocketScope extends BaseScope {
   scheme: "ws" | "wss";
   httpVersion: string;
   /** Subprotocols the client offered in `Sec-WebSocket-Protocol`, in order. */
-  subprotocols: string[];
+  subprotocols: readonly string[];
 }
 
 /** The scope of a background worker consuming a named channel (see `channelNameRouter`). */
