@@ -20,11 +20,11 @@ const figures: Figure[] = await module.load({
   wsUrl: `ws://127.0.0.1:${port}`,
   httpUrl: `http://127.0.0.1:${port}`,
   quick: quick === "quick",
-  sample: () =>
+  sample: (options = {}) =>
     new Promise((resolveSample) => {
       const id = nextId++;
       pending.set(id, resolveSample);
-      process.send?.({ type: "sample", id });
+      process.send?.({ type: "sample", id, settle: options.settle === true });
     }),
 });
 process.send?.({ type: "figures", figures }, () => process.exit(0));

@@ -9,7 +9,8 @@ const LOAD = fileURLToPath(new URL("./load-process.ts", import.meta.url));
 
 type ServerMessage =
   { type: "ready"; port: number } | { type: "sample"; id: number; sample: ServerSample };
-type LoadMessage = { type: "sample"; id: number } | { type: "figures"; figures: Figure[] };
+type LoadMessage =
+  { type: "sample"; id: number; settle: boolean } | { type: "figures"; figures: Figure[] };
 
 /**
  * Runs one scenario against one of its servers: server and load each in a fresh child process,

@@ -22,8 +22,14 @@ export interface LoadContext {
   wsUrl: string;
   /** `http://127.0.0.1:<port>` */
   httpUrl: string;
-  /** The server process's RSS and heap (after forced GCs) and its CPU time so far, in µs. */
-  sample(): Promise<ServerSample>;
+  /**
+   * The server process's RSS and heap (after forced GCs) and its CPU time so far, in µs. With
+   * `settle`, first waits (up to 15 s) until the server is idle in V8's eyes too: its memory
+   * reducer has shrunk the young generation back to its starting size and RSS has stopped
+   * falling. A burst of connects grows the young generation by megabytes for a few seconds; that
+   * is not memory the connections hold, and without settling it would count as theirs.
+   */
+  sample(options?: { settle?: boolean }): Promise<ServerSample>;
   /** `true` in `--quick` runs: use smaller counts. */
   quick: boolean;
 }

@@ -3,25 +3,58 @@
  * answers `sample` requests with RSS (after a forced GC) and CPU time, and exits on `stop` or
  * when the parent goes away.
  */
+import { setTimeout } from "node:timers/promises";
 import { pathToFileURL } from "node:url";
+import { getHeapSpaceStatistics } from "node:v8";
 import { resolve } from "node:path";
 import type { ServerSample, StartServer } from "./scenario.js";
 
-type Request = { type: "sample"; id: number } | { type: "stop" };
+type Request = { type: "sample"; id: number; settle: boolean } | { type: "stop" };
 
 const send = (message: unknown) => process.send?.(message);
 const module = (await import(pathToFileURL(resolve(process.argv[2] as string)).href)) as {
   start: StartServer;
 };
 const port = await module.start();
-process.on("message", (request: Request) => {
-  if (request.type === "stop") process.exit(0);
+const startingYoungGeneration = youngGeneration();
+
+function youngGeneration(): number {
+  return (
+    getHeapSpaceStatistics().find((space) => space.space_name === "new_space")?.space_size ?? 0
+  );
+}
+
+function sample(): ServerSample {
   // several collections, so garbage from the previous phase does not count as connection memory
   for (let i = 0; i < 3; i++) globalThis.gc?.();
   const cpu = process.cpuUsage();
   const { rss, heapUsed } = process.memoryUsage();
-  const sample: ServerSample = { rss, heapUsed, cpuMicros: cpu.user + cpu.system };
-  send({ type: "sample", id: request.id, sample });
+  return { rss, heapUsed, cpuMicros: cpu.user + cpu.system };
+}
+
+/**
+ * Samples once V8's memory reducer has shrunk the young generation and RSS has then held steady
+ * for 1.5 s: the pages it frees leave RSS up to a second after the shrink.
+ */
+async function settledSample(): Promise<ServerSample> {
+  const deadline = performance.now() + 15_000;
+  let previous = sample();
+  let steadyRounds = 0;
+  for (;;) {
+    await setTimeout(500);
+    const next = sample();
+    const shrunk = youngGeneration() <= startingYoungGeneration;
+    steadyRounds = shrunk && next.rss > previous.rss - 256 * 1024 ? steadyRounds + 1 : 0;
+    if (steadyRounds === 3 || performance.now() > deadline) return next;
+    previous = next;
+  }
+}
+
+process.on("message", (request: Request) => {
+  if (request.type === "stop") process.exit(0);
+  void (request.settle ? settledSample() : Promise.resolve(sample())).then((result) =>
+    send({ type: "sample", id: request.id, sample: result }),
+  );
 });
 process.on("disconnect", () => process.exit(0));
 send({ type: "ready", port });

@@ -39,12 +39,12 @@ async function pool(count: number, concurrency: number, task: () => Promise<void
 }
 
 async function idleMemory(context: LoadContext, count: number) {
-  const before = await context.sample();
+  const before = await context.sample({ settle: true });
   const sockets: WebSocket[] = [];
   await pool(count, 100, async () => {
     sockets.push(await open(`${context.wsUrl}/ws/echo/`));
   });
-  const after = await context.sample();
+  const after = await context.sample({ settle: true });
   await closeAll(sockets);
   return {
     rss: (after.rss - before.rss) / count,
@@ -132,7 +132,7 @@ export async function load(context: LoadContext): Promise<Figure[]> {
   // A light warm-up (JIT, buffer pools) before the memory baseline; heavy traffic first would
   // leave freed pages in the baseline that the idle sockets then reuse, hiding their cost.
   await throughput(context, 20, 50);
-  const memory = await idleMemory(context, n(2000));
+  const memory = await idleMemory(context, n(10_000));
   const sequential = await handshakes(context, n(300), 1);
   const parallel = await handshakes(context, n(1500), 50);
   const echo = await throughput(context, 50, n(1200));
@@ -174,7 +174,7 @@ export async function load(context: LoadContext): Promise<Figure[]> {
     { name: "round trip p50, 10 conns ping-pong", value: latency.p50, unit: "ms", better: "lower" },
     { name: "round trip p99, 10 conns ping-pong", value: latency.p99, unit: "ms", better: "lower" },
     {
-      name: `server RSS per idle connection (${n(2000)})`,
+      name: `server RSS per idle connection (${n(10_000)})`,
       value: memory.rss,
       unit: "bytes",
       better: "lower",
@@ -182,7 +182,7 @@ export async function load(context: LoadContext): Promise<Figure[]> {
       combine: "mean",
     },
     {
-      name: `server heap per idle connection (${n(2000)})`,
+      name: `server heap per idle connection (${n(10_000)})`,
       value: memory.heap,
       unit: "bytes",
       better: "lower",
