@@ -153,6 +153,35 @@ describe("SqlDatabase backends that are down", () => {
   });
 });
 
+describe("SqliteDatabase statement cache", () => {
+  test("keeps answering correctly while more distinct statements cycle than it holds", async () => {
+    const db = new SqliteDatabase(":memory:", { statementCacheSize: 2 });
+    try {
+      // each statement reorders its placeholders differently, so a statement served with
+      // another one's parameter order would answer wrongly
+      const statements = [
+        "SELECT $1 AS a, $2 AS b",
+        "SELECT $2 AS a, $1 AS b",
+        "SELECT $1 AS a, $1 AS b",
+        "SELECT $2 AS a, $2 AS b",
+      ];
+      const expected = [
+        { a: "x", b: "y" },
+        { a: "y", b: "x" },
+        { a: "x", b: "x" },
+        { a: "y", b: "y" },
+      ];
+      for (let round = 0; round < 3; round++) {
+        for (const [i, sql] of [0, 1, 0, 2, 3, 1, 0].map((k) => [k, statements[k]!] as const)) {
+          assert.deepEqual(await db.query(sql, ["x", "y"]), [expected[i]]);
+        }
+      }
+    } finally {
+      await db.close();
+    }
+  });
+});
+
 describe("openDatabase", () => {
   test("opens SQLite for :memory:, sqlite:path and bare paths", async () => {
     for (const url of [":memory:", "sqlite::memory:"]) {

@@ -22,6 +22,8 @@ interface Prepared {
   statement: Statement<unknown[], unknown>;
   /** For each `?` in the rewritten SQL, the index of the caller's parameter it takes. */
   order: number[] | null;
+  /** When it was last used, on the cache's clock: eviction drops the least recent. */
+  used: number;
 }
 
 // SQLite result codes that mean the file cannot be used right now, rather than a wrong statement.
@@ -49,6 +51,7 @@ export class SqliteDatabase implements SqlDatabase {
   readonly #db: Database.Database;
   readonly #statements = new Map<string, Prepared>();
   readonly #cacheSize: number;
+  #clock = 0;
 
   /** @param filename a file path, or `":memory:"` for a private in-memory database. */
   constructor(filename: string, options: SqliteDatabaseOptions = {}) {
@@ -93,8 +96,10 @@ export class SqliteDatabase implements SqlDatabase {
   ): T {
     try {
       const { statement, order } = this.#prepare(sql);
-      const picked = order === null ? params : order.map((index) => params[index]);
-      return use(statement, picked.map(toSqlite));
+      const count = order === null ? params.length : order.length;
+      const args = new Array<unknown>(count);
+      for (let i = 0; i < count; i++) args[i] = toSqlite(params[order === null ? i : order[i]!]);
+      return use(statement, args);
     } catch (error) {
       throw classify(error, sql);
     }
@@ -102,20 +107,29 @@ export class SqliteDatabase implements SqlDatabase {
 
   #prepare(sql: string): Prepared {
     const cached = this.#statements.get(sql);
+    // a stamp per use, not a Map re-insert: the hot path stays one lookup and one store
     if (cached) {
-      // Re-insert so the Map's order tracks recency and eviction drops the least recently used.
-      this.#statements.delete(sql);
-      this.#statements.set(sql, cached);
+      cached.used = ++this.#clock;
       return cached;
     }
     const { text, order } = rewritePlaceholders(sql);
-    const prepared: Prepared = { statement: this.#db.prepare(text), order };
+    const prepared: Prepared = { statement: this.#db.prepare(text), order, used: ++this.#clock };
+    if (this.#statements.size >= this.#cacheSize) this.#evictLeastRecent();
     this.#statements.set(sql, prepared);
-    if (this.#statements.size > this.#cacheSize) {
-      const oldest = this.#statements.keys().next().value;
-      if (oldest !== undefined) this.#statements.delete(oldest);
-    }
     return prepared;
+  }
+
+  /** Only when the cache is full and a new statement arrives, so a scan is cheap enough. */
+  #evictLeastRecent(): void {
+    let oldest: string | null = null;
+    let oldestUse = Infinity;
+    for (const [sql, { used }] of this.#statements) {
+      if (used < oldestUse) {
+        oldest = sql;
+        oldestUse = used;
+      }
+    }
+    if (oldest !== null) this.#statements.delete(oldest);
   }
 }
 
