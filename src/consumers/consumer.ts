@@ -70,12 +70,17 @@ export class Consumer<S extends Scope = Scope> {
     this: ConsumerClass<S>,
     options: ConsumerOptions = {},
   ): Application<S> {
-    const app: Application<S> = async (scope, receive, send) => {
-      const layer =
-        options.channelLayer !== undefined
-          ? options.channelLayer
-          : getChannelLayer(this.channelLayerAlias);
-      await new this().run(scope, receive, send, layer);
+    // not async: the instance's run() is the connection's one long-lived frame (see cookieMiddleware)
+    const app: Application<S> = (scope, receive, send) => {
+      try {
+        const layer =
+          options.channelLayer !== undefined
+            ? options.channelLayer
+            : getChannelLayer(this.channelLayerAlias);
+        return new this().run(scope, receive, send, layer);
+      } catch (error) {
+        return Promise.reject(error);
+      }
     };
     // Named after the class, so stack traces and logs say which consumer served the connection.
     Object.defineProperty(app, "name", { value: this.name });

@@ -126,11 +126,14 @@ export const sessionMiddleware = (options: SessionMiddlewareOptions) => {
   return <S extends (HttpScope | WebsocketScope) & CookieScope>(
     inner: Application<S & SessionScope>,
   ): Application<S> =>
-    async function session(scope, receive, send) {
+    // not async, like cookieMiddleware: it only hands over
+    function session(scope, receive, send) {
       if (typeof scope.cookies !== "object" || scope.cookies === null) {
-        throw new ImproperlyConfigured(
-          "sessionMiddleware found no scope.cookies: wrap it in cookieMiddleware(), " +
-            "e.g. cookieMiddleware()(sessionMiddleware({ store })(app)).",
+        return Promise.reject(
+          new ImproperlyConfigured(
+            "sessionMiddleware found no scope.cookies: wrap it in cookieMiddleware(), " +
+              "e.g. cookieMiddleware()(sessionMiddleware({ store })(app)).",
+          ),
         );
       }
       const sent = scope.cookies[cookieName];
