@@ -40,6 +40,7 @@ export const DEFAULT_SESSION_MAX_AGE = 1_209_600;
 // date, or 0 for "when the browser closes".
 const EXPIRY_KEY = "_session_expiry";
 const CREATE_ATTEMPTS = 5;
+const LOADED: Promise<void> = Promise.resolve();
 
 /**
  * One client's session, loaded from its {@link SessionStore} on first use. Data accessors are
@@ -103,8 +104,9 @@ export class Session {
    * without a key. A store failure rejects (`BackendUnavailable`) and leaves the session
    * unloaded, so a later save cannot overwrite the real data with an empty session.
    */
-  async load(): Promise<void> {
-    if (this.#data !== null) return;
+  load(): Promise<void> {
+    // not async: once loaded, every accessor's load() is one shared resolved promise
+    if (this.#data !== null) return LOADED;
     this.#loading ??= this.#fetch().finally(() => {
       this.#loading = null;
     });
@@ -112,7 +114,7 @@ export class Session {
   }
 
   async get<T extends JsonValue = JsonValue>(key: string): Promise<T | undefined> {
-    const data = await this.#read();
+    const data = this.#readLoaded() ?? (await this.#read());
     return data.get(key) as T | undefined;
   }
 
@@ -234,13 +236,23 @@ export class Session {
     if (record === null) {
       this.#key = null;
     } else {
-      for (const [name, value] of Object.entries(decode(record.data))) {
+      const stored = decode(record.data);
+      // for-in over a JSON.parse result sees exactly its own keys, without an entries array
+      for (const name in stored) {
+        const value = stored[name] as JsonValue;
         if (name !== EXPIRY_KEY) data.set(name, value);
         else if (typeof value === "number" || typeof value === "string") expiry = value;
       }
     }
     this.#data = data;
     this.#expiry = expiry;
+  }
+
+  /** The data when it is already loaded (marking the session accessed), else `null`. */
+  #readLoaded(): Map<string, JsonValue> | null {
+    const data = this.#data;
+    if (data !== null) this.accessed = true;
+    return data;
   }
 
   async #read(): Promise<Map<string, JsonValue>> {
