@@ -29,7 +29,10 @@ export interface ServeOptions {
   port?: number;
   /** Largest WebSocket message accepted, in bytes; bigger frames close with 1009. Default 1 MiB. */
   maxMessageSize?: number;
-  /** How long an application may take to accept or refuse a handshake before it gets 403. Default 10 s. */
+  /**
+   * How long an application may take to accept or refuse a handshake before it gets 403. Default
+   * 10 s. Deadlines are checked every quarter of it, so the refusal comes within 1.25 × this.
+   */
   handshakeTimeoutMs?: number;
   /** Ping interval; a peer that has not answered the previous ping is terminated. `0` disables. Default 30 s. */
   keepaliveIntervalMs?: number;

@@ -63,6 +63,7 @@ export async function serve(app: Application, options: ServeOptions = {}): Promi
     logger,
     upgrade: upgrader.upgrade,
     sessions: new Set(),
+    connecting: new Set(),
     activity,
     // the real port is known once bound, below; until then each socket is asked
     serverAddress: serverAddress("", 0),
@@ -102,10 +103,21 @@ export async function serve(app: Application, options: ServeOptions = {}): Promi
         }, resolved.keepaliveIntervalMs).unref()
       : null;
 
+  // one sweep instead of a timer per handshake: a handshake is refused between
+  // handshakeTimeoutMs and 1.25 × handshakeTimeoutMs after it arrived
+  const handshakeSweep = setInterval(
+    () => {
+      const now = performance.now();
+      for (const session of context.connecting) session.refuseIfOverdue(now);
+    },
+    Math.max(1, resolved.handshakeTimeoutMs / 4),
+  ).unref();
+
   let closed: Promise<void> | null = null;
   const shutdown = async (timeoutMs: number) => {
     closing = true;
     if (keepalive !== null) clearInterval(keepalive);
+    clearInterval(handshakeSweep);
     const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     for (const session of context.sessions) session.shutdown();

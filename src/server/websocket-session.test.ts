@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { once } from "node:events";
+import { connect as connectRaw } from "node:net";
 import { describe, test } from "node:test";
 import { DenyConnection } from "../errors.js";
 import type { ReceiveEvent, WebsocketScope } from "../types/asgi.js";
@@ -114,6 +115,64 @@ describe("serve > WebSocket", () => {
     ws.terminate();
     await logger.accessCount(1);
     assert.deepEqual(events.at(-1), { type: "websocket.disconnect", code: 1006, reason: "" });
+  });
+
+  test("tells an application still deciding that the client left, and accepting then is a no-op", async (t) => {
+    const events: ReceiveEvent[] = [];
+    let arrived = () => {};
+    const deciding = new Promise<void>((resolve) => (arrived = resolve));
+    const { handle, logger } = await startServer(t, async (_scope, receive, send) => {
+      events.push(await receive());
+      arrived();
+      events.push(await receive());
+      await send({ type: "websocket.accept" });
+    });
+    const socket = connectRaw(handle.port);
+    socket.write(
+      "GET /deciding HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n" +
+        "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n",
+    );
+    await deciding;
+    socket.destroy();
+    const [entry] = await logger.accessCount(1);
+    assert.equal((entry as WebsocketAccessEntry).outcome, "gone");
+    assert.deepEqual(events, [
+      { type: "websocket.connect" },
+      { type: "websocket.disconnect", code: 1006 },
+    ]);
+  });
+
+  test("keeps a frame the client sent before the 101 and delivers it after accept", async (t) => {
+    const events: ReceiveEvent[] = [];
+    let received = () => {};
+    const done = new Promise<void>((resolve) => (received = resolve));
+    const { handle } = await startServer(t, async (_scope, receive, send) => {
+      events.push(await receive());
+      await new Promise((resolve) => setTimeout(resolve, 50)); // the frame arrives meanwhile
+      await send({ type: "websocket.accept" });
+      events.push(await receive());
+      received();
+    });
+    const socket = connectRaw(handle.port);
+    const mask = Buffer.from([1, 2, 3, 4]);
+    const payload = Buffer.from("early").map((byte, i) => byte ^ mask[i % 4]!);
+    socket.write(
+      Buffer.concat([
+        Buffer.from(
+          "GET / HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n" +
+            "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n",
+        ),
+        Buffer.from([0x81, 0x80 | payload.length]),
+        mask,
+        payload,
+      ]),
+    );
+    await done;
+    socket.destroy();
+    assert.deepEqual(events, [
+      { type: "websocket.connect" },
+      { type: "websocket.receive", text: "early" },
+    ]);
   });
 
   test("refuses the handshake with 403 and no upgrade when the application closes before accepting", async (t) => {

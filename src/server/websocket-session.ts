@@ -38,16 +38,23 @@ const RESOLVED = Promise.resolve();
 
 const kSession = Symbol("switchboard.websocketSession");
 
+/**
+ * Bytes a client may send before its handshake is answered (RFC 6455 says none); they are kept
+ * for the WebSocket, and a client that sends more is disconnected.
+ */
+const MAX_EARLY_BYTES = 64 * 1024;
+
 /** A socket that knows its session, so shared listeners can find it. */
 type SessionSocket = WebSocket & { [kSession]: WebsocketSession };
+type HandshakeSocket = Duplex & { [kSession]: WebsocketSession };
 
 /** What a session holds only until its handshake is answered. */
 interface Handshake {
   req: IncomingMessage;
   socket: Duplex;
   head: Buffer;
-  timer: NodeJS.Timeout;
-  onClose: () => void;
+  /** When the application must have answered (on `performance.now()`'s clock). */
+  deadline: number;
 }
 
 const enum State {
@@ -66,6 +73,8 @@ export interface WebsocketContext {
   upgrade: Upgrade;
   /** Live sessions, for keepalive pings and shutdown. */
   sessions: Set<WebsocketSession>;
+  /** Sessions whose handshake is unanswered, for the server's deadline sweep. */
+  connecting: Set<WebsocketSession>;
   activity: Activity;
   serverAddress: ServerAddress;
 }
@@ -90,13 +99,19 @@ export class WebsocketSession {
     this.#context = context;
     this.#scope = buildWebsocketScope(req, context.serverAddress);
     this.#queue = new EventQueue(context.options.maxQueuedMessages, this, CONNECT);
-    const onClose = this.#clientLeft.bind(this);
-    const timer = setTimeout(this.#timedOut.bind(this), context.options.handshakeTimeoutMs);
-    timer.unref();
+    // shared listeners and one sweep for every handshake's deadline (see serve): no timer and no
+    // bound listener per connection
+    (socket as HandshakeSocket)[kSession] = this;
     socket.on("error", ignore);
-    socket.once("close", onClose);
-    this.#handshake = { req, socket, head, timer, onClose };
+    // reading while the application decides is how a client that leaves is noticed ("end": the
+    // server's sockets allow half-open, so a FIN alone does not close them)
+    socket.on("data", WebsocketSession.#onEarlyData);
+    socket.on("end", WebsocketSession.#onHandshakeSocketClose);
+    socket.on("close", WebsocketSession.#onHandshakeSocketClose);
+    const deadline = this.#started + context.options.handshakeTimeoutMs;
+    this.#handshake = { req, socket, head, deadline };
     context.sessions.add(this);
+    context.connecting.add(this);
   }
 
   /**
@@ -288,12 +303,28 @@ export class WebsocketSession {
     session.#log("accepted", 101, code);
   }
 
-  #clientLeft(): void {
-    this.#end("gone", null, DROPPED);
+  /** The client left before the application answered its handshake. */
+  static #onHandshakeSocketClose(this: Duplex): void {
+    (this as HandshakeSocket)[kSession].#end("gone", null, DROPPED);
+    // after an "end" the socket is half-open: nothing will be written to it, so let it go
+    this.destroy();
   }
 
-  #timedOut(): void {
-    this.#refuse("timeout", 403, DROPPED);
+  /** Frames sent before the 101 response: kept for the WebSocket, within a bound. */
+  static #onEarlyData(this: Duplex, chunk: Buffer): void {
+    const handshake = (this as HandshakeSocket)[kSession].#handshake;
+    if (handshake === null) return;
+    if (handshake.head.length + chunk.length > MAX_EARLY_BYTES) {
+      this.destroy();
+      return;
+    }
+    handshake.head = Buffer.concat([handshake.head, chunk]);
+  }
+
+  /** Refuses the handshake with 403 if the application has not answered by its deadline. */
+  refuseIfOverdue(now: number): void {
+    const handshake = this.#handshake;
+    if (handshake !== null && now >= handshake.deadline) this.#refuse("timeout", 403, DROPPED);
   }
 
   /** The handshake phase is over either way: stop watching the raw socket, drop the request. */
@@ -301,8 +332,12 @@ export class WebsocketSession {
     const handshake = this.#handshake;
     if (handshake === null) return null;
     this.#handshake = null;
-    clearTimeout(handshake.timer);
-    handshake.socket.removeListener("close", handshake.onClose);
+    this.#context.connecting.delete(this);
+    // the socket stays flowing: ws adds its own "data" listener in the same tick
+    const { socket } = handshake;
+    socket.removeListener("data", WebsocketSession.#onEarlyData);
+    socket.removeListener("end", WebsocketSession.#onHandshakeSocketClose);
+    socket.removeListener("close", WebsocketSession.#onHandshakeSocketClose);
     return handshake;
   }
 
