@@ -37,7 +37,9 @@ async function handshakes(context: LoadContext, count: number, concurrency: numb
 /** The auth-handshake scenario's load. */
 export async function load(context: LoadContext): Promise<Figure[]> {
   const n = (value: number) => Math.max(1, Math.round(value * (context.quick ? 0.25 : 1)));
-  await handshakes(context, n(300), 10); // warm-up: JIT, prepared statements, buffer pools
+  // warm-up to steady state: JIT (the framework has more code to optimize than the raw server),
+  // prepared statements, buffer pools
+  await handshakes(context, n(1500), 50);
   const sequential = await handshakes(context, n(500), 1);
   const parallel = await handshakes(context, n(2000), 50);
   return [
