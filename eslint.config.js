@@ -1,7 +1,7 @@
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "coverage/", "test-output/", "**/*.sqlite3"] },
+  { ignores: ["node_modules/", "coverage/", "test-output/", "dist/", "**/*.sqlite3"] },
   ...tseslint.configs.recommended,
   {
     rules: {

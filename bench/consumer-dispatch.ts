@@ -6,11 +6,9 @@
  *   node --import tsx bench/consumer-dispatch.ts [--events 100000]
  */
 import { parseArgs } from "node:util";
-import { WebsocketConsumer } from "../src/consumers/index.js";
-import type { WebsocketFrame } from "../src/consumers/index.js";
-import { InMemoryChannelLayer } from "../src/layers/index.js";
-import { WebsocketCommunicator } from "../src/testing/index.js";
-import type { ChannelMessage } from "../src/types/asgi.js";
+import { InMemoryChannelLayer, WebsocketConsumer } from "switchboard";
+import type { ChannelMessage, WebsocketFrame } from "switchboard";
+import { WebsocketCommunicator } from "switchboard/testing";
 
 const { values } = parseArgs({ options: { events: { type: "string", default: "100000" } } });
 const events = Number(values.events);

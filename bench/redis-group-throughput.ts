@@ -9,7 +9,7 @@ import { fork, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { RedisChannelLayer } from "../src/redis.js";
+import { RedisChannelLayer } from "switchboard/redis";
 
 const { values } = parseArgs({
   options: {

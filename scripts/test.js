@@ -25,6 +25,15 @@ function collect(dir, out) {
 
 const args = process.argv.slice(2);
 const files = args.length > 0 ? args : roots.flatMap((root) => collect(root, [])).sort();
+// Tests run the TypeScript sources: "switchboard" and the CLI resolve to src/ under this
+// condition, here and (through NODE_OPTIONS) in every process a test starts. The compiled dist/
+// has its own test, test/package/dist.test.ts.
+const env = {
+  ...process.env,
+  NODE_OPTIONS: [process.env.NODE_OPTIONS, "--conditions=switchboard-source"]
+    .filter(Boolean)
+    .join(" "),
+};
 const result = spawnSync(
   process.execPath,
   [
@@ -36,6 +45,6 @@ const result = spawnSync(
     "--test-reporter=spec",
     ...files,
   ],
-  { stdio: "inherit" },
+  { stdio: "inherit", env },
 );
 process.exit(result.status ?? 1);

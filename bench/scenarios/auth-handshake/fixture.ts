@@ -5,10 +5,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { sessionAuthHash } from "../../../src/auth/session-auth-hash.js";
-import { SqlSessionStore } from "../../../src/stores/sql-session-store.js";
-import { SqliteDatabase } from "../../../src/stores/sqlite-database.js";
-import { SqlUserStore } from "../../../src/users/sql-user-store.js";
+import { sessionAuthHash, SqliteDatabase, SqlSessionStore, SqlUserStore } from "switchboard";
 
 export const SECRET_KEY = "bench-secret-key-0123456789abcdefghijkl";
 /** A fixed, well-formed key: the load process sends it without talking to the server first. */

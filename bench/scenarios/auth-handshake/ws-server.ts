@@ -9,7 +9,7 @@ import type { AddressInfo } from "node:net";
 import Database from "better-sqlite3";
 import { parseCookie } from "cookie";
 import { WebSocketServer } from "ws";
-import { sessionAuthHash } from "../../../src/auth/session-auth-hash.js";
+import { sessionAuthHash } from "switchboard";
 import { prepareDatabase, SECRET_KEY } from "./fixture.js";
 
 interface UserRow {

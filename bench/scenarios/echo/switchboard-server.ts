@@ -1,6 +1,5 @@
 /** The echo scenario on Switchboard: `serve` and a raw ASGI echo application. */
-import { serve, silentLogger } from "../../../src/server/index.js";
-import type { Application } from "../../../src/types/asgi.js";
+import { serve, silentLogger, type Application } from "switchboard";
 
 const echo: Application = async (_scope, receive, send) => {
   await receive(); // websocket.connect

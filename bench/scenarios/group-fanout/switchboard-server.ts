@@ -3,10 +3,14 @@
  * on an InMemoryChannelLayer; "go" from any socket is one `groupSend`, and each consumer writes
  * the message to its socket from its `benchMessage` handler.
  */
-import { WebsocketConsumer, type WebsocketFrame } from "../../../src/consumers/index.js";
-import { InMemoryChannelLayer } from "../../../src/layers/index.js";
-import { protocolTypeRouter } from "../../../src/routing/index.js";
-import { serve, silentLogger } from "../../../src/server/index.js";
+import {
+  InMemoryChannelLayer,
+  protocolTypeRouter,
+  serve,
+  silentLogger,
+  WebsocketConsumer,
+  type WebsocketFrame,
+} from "switchboard";
 import { GO, PAYLOAD } from "./fixture.js";
 
 const layer = new InMemoryChannelLayer();

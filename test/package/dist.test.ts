@@ -1,0 +1,120 @@
+// The package as users install it: compiled JavaScript in dist/, loaded by plain Node with no
+// TypeScript loader and without this repository's "switchboard-source" condition.
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+import { once } from "node:events";
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { before, describe, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { WebSocket } from "ws";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const TSC = createRequire(import.meta.url).resolve("typescript/bin/tsc");
+
+/** The test's environment without the source condition scripts/test.js adds. */
+function installedEnv(): NodeJS.ProcessEnv {
+  const options = (process.env.NODE_OPTIONS ?? "")
+    .split(" ")
+    .filter((option) => option !== "" && option !== "--conditions=switchboard-source");
+  return { ...process.env, NODE_OPTIONS: options.join(" ") };
+}
+
+const PLAIN_NODE_SCRIPT = `
+import { serve } from "switchboard";
+import { WebsocketCommunicator } from "switchboard/testing";
+import { WebSocket } from "ws";
+const resolved = [import.meta.resolve("switchboard"), import.meta.resolve("switchboard/testing")];
+const echo = async (_scope, receive, send) => {
+  await receive();
+  await send({ type: "websocket.accept" });
+  for (;;) {
+    const event = await receive();
+    if (event.type !== "websocket.receive") return;
+    await send({ type: "websocket.send", text: event.text });
+  }
+};
+const communicator = new WebsocketCommunicator(echo, "/");
+await communicator.connect();
+await communicator.sendTo({ text: "in process" });
+const inProcess = await communicator.receiveFrom();
+await communicator.disconnect();
+const server = await serve(echo, { host: "127.0.0.1", port: 0, logger: { info() {}, error() {}, access() {} } });
+const ws = new WebSocket("ws://127.0.0.1:" + server.port + "/");
+await new Promise((resolve, reject) => { ws.once("open", resolve); ws.once("error", reject); });
+ws.send("over the wire");
+const [overTheWire] = await new Promise((resolve) => ws.once("message", (...args) => resolve(args)));
+ws.close();
+await server.close();
+console.log(JSON.stringify({ resolved, inProcess, overTheWire: String(overTheWire) }));
+`;
+
+describe("the compiled package in dist/", () => {
+  before(() => {
+    const build = spawnSync(process.execPath, [TSC, "-p", "tsconfig.build.json"], {
+      cwd: ROOT,
+      encoding: "utf8",
+    });
+    assert.equal(build.status, 0, `npm run build failed:\n${build.stdout}${build.stderr}`);
+  });
+
+  test("has JavaScript and type declarations for every entry point", () => {
+    for (const entry of ["index", "testing/index", "redis", "postgres", "cli/main"]) {
+      assert.ok(existsSync(join(ROOT, "dist", `${entry}.js`)), `dist/${entry}.js`);
+      assert.ok(existsSync(join(ROOT, "dist", `${entry}.d.ts`)), `dist/${entry}.d.ts`);
+    }
+  });
+
+  test("plain Node imports it, serves a WebSocket and drives an app with a communicator", () => {
+    const run = spawnSync(process.execPath, ["--input-type=module", "-e", PLAIN_NODE_SCRIPT], {
+      cwd: ROOT,
+      env: installedEnv(),
+      encoding: "utf8",
+      timeout: 30_000,
+    });
+    assert.equal(run.status, 0, run.stderr);
+    const result = JSON.parse(run.stdout) as {
+      resolved: string[];
+      inProcess: string;
+      overTheWire: string;
+    };
+    assert.deepEqual(
+      result.resolved.map((url) => url.slice(url.indexOf("/dist/"))),
+      ["/dist/index.js", "/dist/testing/index.js"],
+    );
+    assert.equal(result.inProcess, "in process");
+    assert.equal(result.overTheWire, "over the wire");
+  });
+
+  test("the switchboard command runs from dist/ and serves a TypeScript module", async () => {
+    const child = spawn(
+      process.execPath,
+      [join(ROOT, "bin/switchboard.js"), "serve", "examples/echo/app.ts", "--port", "0"],
+      { cwd: ROOT, env: installedEnv(), stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let output = "";
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    const exited = once(child, "exit");
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stdout.on("data", (chunk: Buffer) => {
+          output += chunk.toString();
+          const match = /at (http:\/\/127\.0\.0\.1:\d+)\//.exec(output);
+          if (match) resolve(match[1] as string);
+        });
+        void exited.then(() => reject(new Error(`serve exited early:\n${output}`)));
+      });
+      const ws = new WebSocket(`${url.replace("http", "ws")}/ws/echo/`);
+      await once(ws, "open");
+      ws.send("from dist");
+      const [data] = (await once(ws, "message")) as [Buffer];
+      assert.equal(data.toString(), "from dist");
+      ws.close();
+      await once(ws, "close");
+    } finally {
+      child.kill("SIGTERM");
+      await exited;
+    }
+  });
+});
