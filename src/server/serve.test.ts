@@ -102,6 +102,31 @@ describe("serve > limits, keepalive and shutdown", () => {
     assert.ok(received < (messages * chunk.length) / 8, `received ${received} bytes`);
   });
 
+  test("a burst sent in the accepting tick is not taken for a slow reader's backlog", async (t) => {
+    const chunk = Buffer.alloc(64 * 1024, 7);
+    const { wsUrl } = await startServer(
+      t,
+      async (_scope, receive, send) => {
+        await receive();
+        // accept and send without giving up the tick: the socket is corked meanwhile
+        await send({ type: "websocket.accept" });
+        await send({ type: "websocket.send", bytes: chunk });
+        await send({ type: "websocket.send", bytes: chunk });
+        await send({ type: "websocket.send", text: "done" });
+        await receive();
+      },
+      { maxBufferedBytes: 100 * 1024 },
+    );
+    const ws = await connect(wsUrl("/"));
+    const sizes: number[] = [];
+    const ending = closed(ws);
+    ws.on("message", (data: Buffer) => sizes.push(data.length));
+    while (sizes.length < 3 && ws.readyState === ws.OPEN) await new Promise(setImmediate);
+    assert.deepEqual(sizes, [chunk.length, chunk.length, 4]);
+    ws.close();
+    assert.equal((await ending).code, 1005);
+  });
+
   test("keepalive terminates a peer that stops answering pings and spares one that answers", async (t) => {
     const events: ReceiveEvent[] = [];
     // a round long enough that a loaded CI machine stalling the event loop cannot miss a pong

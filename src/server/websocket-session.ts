@@ -44,6 +44,12 @@ const kSession = Symbol("switchboard.websocketSession");
  */
 const MAX_EARLY_BYTES = 64 * 1024;
 
+/**
+ * How much the accepting tick may hold back while corked; past it the socket is uncorked, so a
+ * large first burst reaches the kernel and is not mistaken for a slow reader's backlog.
+ */
+const CORK_BYTES = 64 * 1024;
+
 /** A socket that knows its session, so shared listeners can find it. */
 type SessionSocket = WebSocket & { [kSession]: WebsocketSession };
 type HandshakeSocket = Duplex & { [kSession]: WebsocketSession };
@@ -94,6 +100,8 @@ export class WebsocketSession {
   readonly #started = performance.now();
   #state = State.Connecting;
   #ws: WebSocket | null = null;
+  /** The socket, while it is corked for the accepting tick. */
+  #corked: Duplex | null = null;
 
   constructor(context: WebsocketContext, req: IncomingMessage, socket: Duplex, head: Buffer) {
     this.#context = context;
@@ -174,6 +182,14 @@ export class WebsocketSession {
     }
   }
 
+  /** Ends the accepting tick's cork: what was held back goes out in one write. */
+  uncork(): void {
+    const socket = this.#corked;
+    if (socket === null) return;
+    this.#corked = null;
+    socket.uncork();
+  }
+
   /** Sends a keepalive ping, terminating the peer if it did not answer the previous one. */
   ping(): void {
     const ws = this.#ws;
@@ -235,6 +251,7 @@ export class WebsocketSession {
     if (text !== undefined) ws.send(text);
     else if (bytes !== undefined) ws.send(bytes);
     else throw new ProtocolError("websocket.send needs text or bytes.");
+    if (this.#corked !== null && ws.bufferedAmount > CORK_BYTES) this.uncork();
     if (ws.bufferedAmount > this.#context.options.maxBufferedBytes) {
       ws.close(SLOW_READER_CLOSE_CODE, "client reads too slowly");
     }
@@ -250,7 +267,8 @@ export class WebsocketSession {
     // the 101 response and whatever the application sends in the same tick (a greeting, a
     // backlog) leave in one write instead of one syscall each
     socket.cork();
-    process.nextTick(uncork, socket);
+    this.#corked = socket;
+    process.nextTick(uncork, this);
     const ws = this.#context.upgrade(req, socket, head, event);
     if (ws === null) {
       // ws destroyed the socket: the client half-closed while the application was deciding
@@ -372,6 +390,6 @@ export class WebsocketSession {
 
 function ignore(): void {}
 
-function uncork(socket: Duplex): void {
-  socket.uncork();
+function uncork(session: WebsocketSession): void {
+  session.uncork();
 }
