@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { cookieMiddleware } from "../cookies/cookie-middleware.js";
 import { ImproperlyConfigured } from "../errors.js";
+import { csrfMiddleware, type CsrfScope } from "../security/csrf-middleware.js";
+import { sessionMiddleware } from "../sessions/session-middleware.js";
+import { HttpCommunicator } from "../testing/index.js";
+import type { Application, HttpScope } from "../types/asgi.js";
 import { Session } from "../sessions/session.js";
 import { InMemorySessionStore } from "../stores/in-memory-session-store.js";
 import { SqliteDatabase } from "../stores/sqlite-database.js";
@@ -8,6 +13,8 @@ import { anonymousUser } from "../users/anonymous-user.js";
 import { SqlUserStore } from "../users/sql-user-store.js";
 import type { User } from "../users/user.js";
 import { AUTH_CONFIG, resolveAuthConfig } from "./auth-config.js";
+import { authMiddleware } from "./auth-middleware.js";
+import type { AuthScope } from "./auth-middleware-stack.js";
 import { authenticate } from "./authenticate.js";
 import { login, type LoginScope } from "./login.js";
 import { logout } from "./logout.js";
@@ -160,5 +167,52 @@ describe("login and logout", () => {
     assert.equal(await store.exists(key), false);
     assert.equal(await scope.session.get(SESSION_KEY), undefined);
     await assert.rejects(logout({}), /logout\(\) needs scope\.session/);
+  });
+});
+
+describe("login over HTTP behind csrfMiddleware", () => {
+  it("rotates the CSRF token: the response sets a new csrftoken cookie with the session", async () => {
+    const db = new SqliteDatabase(":memory:");
+    const users = new SqlUserStore(db);
+    const passwords = new Passwords({ hashers: [new ScryptHasher({ N: 1024 })] });
+    await users.migrate();
+    await users.create({ username: "ada", passwordHash: await passwords.hash("pw") });
+    const backends = [new ModelBackend({ users, passwords })];
+    const signIn: Application<HttpScope & CsrfScope & AuthScope> = async (
+      scope,
+      _receive,
+      send,
+    ) => {
+      const user = await authenticate({ username: "ada", password: "pw" }, backends);
+      await login(scope, user!);
+      await send({ type: "http.response.start", status: 200 });
+      await send({ type: "http.response.body", body: Buffer.from(scope.csrfToken) });
+    };
+    const app = cookieMiddleware()(
+      csrfMiddleware()(
+        sessionMiddleware({ store: new InMemorySessionStore() })(
+          authMiddleware({ backends, secretKey: SECRET })(signIn),
+        ),
+      ),
+    );
+    const before = "b".repeat(32);
+    try {
+      const response = await new HttpCommunicator(app, "POST", "/login/", "", {
+        host: "testserver",
+        cookie: `csrftoken=${before}`,
+        "x-csrftoken": before,
+      }).getResponse();
+      assert.equal(response.status, 200);
+      const cookies = response.headers
+        .filter(([name]) => name === "set-cookie")
+        .map(([, value]) => value.split(";")[0] ?? "");
+      const rotated = cookies.find((cookie) => cookie.startsWith("csrftoken="));
+      assert.ok(rotated, `a new csrftoken cookie, got ${cookies.join(" | ")}`);
+      assert.match(rotated, /^csrftoken=[A-Za-z0-9_-]{32}$/);
+      assert.notEqual(rotated, `csrftoken=${before}`);
+      assert.ok(cookies.some((cookie) => cookie.startsWith("sessionid=")));
+    } finally {
+      await db.close();
+    }
   });
 });

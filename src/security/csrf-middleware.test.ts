@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { cookieMiddleware } from "../cookies/cookie-middleware.js";
 import { HttpCommunicator } from "../testing/index.js";
 import type { Application, HttpScope, Receive } from "../types/asgi.js";
-import { csrfMiddleware } from "./csrf-middleware.js";
+import { csrfMiddleware, ROTATE_CSRF_TOKEN } from "./csrf-middleware.js";
 import type { CsrfOptions, CsrfScope } from "./csrf-middleware.js";
 
 const TOKEN = "a".repeat(32);
@@ -48,6 +48,24 @@ describe("csrfMiddleware", () => {
       response.headers.some(([name]) => name === "set-cookie"),
       false,
     );
+  });
+
+  it("sets a new token cookie when the application rotates the token (as login() does)", async () => {
+    const rotating: Application<HttpScope & CsrfScope> = async (scope, _receive, send) => {
+      scope[ROTATE_CSRF_TOKEN]?.();
+      await send({ type: "http.response.start", status: 204 });
+      await send({ type: "http.response.body", body: Buffer.alloc(0) });
+    };
+    const response = await new HttpCommunicator(
+      cookieMiddleware()(csrfMiddleware()(rotating)),
+      "GET",
+      "/",
+      "",
+      { host: "testserver", cookie: `csrftoken=${TOKEN}` },
+    ).getResponse();
+    const cookie = response.headers.find(([name]) => name === "set-cookie")?.[1] ?? "";
+    assert.match(cookie, /^csrftoken=[A-Za-z0-9_-]{32};/);
+    assert.doesNotMatch(cookie, new RegExp(`^csrftoken=${TOKEN};`));
   });
 
   it("accepts a form whose field matches the cookie and hands the whole body on", async () => {

@@ -5,9 +5,18 @@ import { setCookie } from "../cookies/set-cookie.js";
 import type { Application, HttpScope, Receive, ReceiveEvent, Send } from "../types/asgi.js";
 import { headerValue, originIsHost } from "./origin-validator.js";
 
+/**
+ * Where {@link csrfMiddleware} leaves a function that replaces the request's CSRF token: the
+ * response then sets the new cookie. `login()` calls it, as Django's `rotate_token`, so a token
+ * seen before authentication is worthless after it. A symbol, so it survives scope copies.
+ */
+export const ROTATE_CSRF_TOKEN = Symbol.for("switchboard.rotateCsrfToken");
+
 /** What {@link csrfMiddleware} adds to the scope: the token to embed in forms. */
 export interface CsrfScope {
+  /** This request's token; after a rotation (login) the response carries a new one. */
   csrfToken: string;
+  [ROTATE_CSRF_TOKEN]?: () => void;
 }
 
 /** Options of {@link csrfMiddleware}. */
@@ -112,18 +121,21 @@ export const csrfMiddleware = (options: CsrfOptions = {}) => {
       const fromCookie = scope.cookies[cookieName];
       const known = fromCookie !== undefined && TOKEN_SHAPE.test(fromCookie);
       const csrfToken = known ? fromCookie : newToken();
-      const sendWithCookie: Send = known
-        ? send
-        : (event) =>
-            send(
-              event.type === "http.response.start"
-                ? {
-                    ...event,
-                    headers: setCookie(event.headers ?? [], cookieName, csrfToken, cookieOptions),
-                  }
-                : event,
-            );
-      const next = { ...scope, csrfToken };
+      // the cookie goes out when the client has no usable token or the token was rotated
+      let issued: string | null = known ? null : csrfToken;
+      const sendWithCookie: Send = (event) =>
+        send(
+          event.type === "http.response.start" && issued !== null
+            ? {
+                ...event,
+                headers: setCookie(event.headers ?? [], cookieName, issued, cookieOptions),
+              }
+            : event,
+        );
+      const rotate = () => {
+        issued = newToken();
+      };
+      const next = { ...scope, csrfToken, [ROTATE_CSRF_TOKEN]: rotate };
       if (SAFE_METHODS.has(scope.method) || exempt(scope))
         return inner(next, receive, sendWithCookie);
 

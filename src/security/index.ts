@@ -4,5 +4,5 @@ export {
   sameOriginValidator,
 } from "./origin-validator.js";
 export type { OriginValidatorOptions, SameOriginValidatorOptions } from "./origin-validator.js";
-export { csrfMiddleware } from "./csrf-middleware.js";
+export { csrfMiddleware, ROTATE_CSRF_TOKEN } from "./csrf-middleware.js";
 export type { CsrfOptions, CsrfScope } from "./csrf-middleware.js";
