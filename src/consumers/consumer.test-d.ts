@@ -65,3 +65,17 @@ const roomApp = Room.asApp();
 new WebsocketCommunicator(roomApp, "/", { urlRoute: { args: [], kwargs: { room: "a", id: 1 } } });
 // @ts-expect-error -- without a router, the test provides urlRoute
 new WebsocketCommunicator(roomApp, "/");
+
+// asApp({ init }) sets fields the class declares, typed; the scope type is still inferred.
+class Greeter extends WebsocketConsumer {
+  audience!: string;
+  greeting = "hello";
+}
+expectType<Application<WebsocketScope>>(Greeter.asApp({ init: { audience: "world" } }));
+// @ts-expect-error -- a misspelt field
+Greeter.asApp({ init: { audiense: "world" } });
+// @ts-expect-error -- a field of the wrong type
+Greeter.asApp({ init: { audience: 42 } });
+// @ts-expect-error -- the base consumer's fields are not init options
+Greeter.asApp({ init: { channelName: "x" } });
+expectType<Application<UserScope>>(Chat.asApp({ init: {} }));

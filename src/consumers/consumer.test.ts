@@ -234,3 +234,40 @@ describe("Consumer with a channel layer", () => {
     await assert.rejects(communicator.connect(), /Room\.groups is set but no channel layer/);
   });
 });
+
+describe("Consumer.asApp({ init })", () => {
+  class Greeter extends WebsocketConsumer {
+    greeting = "hello";
+    audience!: string;
+    override async connect() {
+      await this.accept();
+      await this.send({ text: `${this.greeting}, ${this.audience}` });
+    }
+  }
+
+  test("sets the fields on every instance, so one class makes differently configured apps", async () => {
+    for (const [app, expected] of [
+      [Greeter.asApp({ init: { audience: "world" } }), "hello, world"],
+      [Greeter.asApp({ init: { greeting: "bonjour", audience: "monde" } }), "bonjour, monde"],
+    ] as const) {
+      for (let connection = 0; connection < 2; connection++) {
+        const communicator = new WebsocketCommunicator(app, "/");
+        await communicator.connect();
+        assert.equal(await communicator.receiveFrom(), expected);
+        await communicator.disconnect();
+      }
+    }
+  });
+
+  test("refuses a name the class does not declare, or a base consumer field, when asApp runs", () => {
+    assert.throws(
+      () => Greeter.asApp({ init: { audiense: "typo" } as never }),
+      (error: unknown) =>
+        error instanceof ImproperlyConfigured && /"audiense", which Greeter/.test(error.message),
+    );
+    assert.throws(
+      () => Greeter.asApp({ init: { channelName: "x" } as never }),
+      ImproperlyConfigured,
+    );
+  });
+});

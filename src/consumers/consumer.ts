@@ -5,14 +5,23 @@ import type { Application, Receive, Scope, Send, SendEvent } from "../types/asgi
 import { awaitManyDispatch } from "./await-many-dispatch.js";
 import { handlerName, reserveConsumerMethods } from "./handler-name.js";
 
-/** Options of {@link Consumer.asApp}. */
-export interface ConsumerOptions {
+/** Options of {@link Consumer.asApp}; `C` is the consumer class's instance type. */
+export interface ConsumerOptions<C = unknown> {
   /**
    * The channel layer this consumer uses; `null` for none. By default the layer registered under
    * the class's `channelLayerAlias` (see `setChannelLayer`), looked up as each connection opens.
    */
   channelLayer?: ChannelLayer | null;
+  /**
+   * Fields set on every instance before it serves its connection, like the keyword arguments of
+   * Channels' `as_asgi(**initkwargs)`: one class, several configured applications. Only fields
+   * the class declares (not the base consumer's); an unknown name is refused when `asApp` runs.
+   */
+  init?: ConsumerInit<C>;
 }
+
+/** The fields a subclass declares on top of the base consumer, as {@link ConsumerOptions.init}. */
+export type ConsumerInit<C> = Partial<Omit<C, keyof Consumer>>;
 
 /** A consumer class as `asApp` needs it: constructible without arguments, with its statics. */
 export type ConsumerClass<S extends Scope> = (new () => Consumer<S>) & {
@@ -66,10 +75,12 @@ export class Consumer<S extends Scope = Scope> {
    * ChatConsumer.asApp({ channelLayer: new InMemoryChannelLayer() });
    * ```
    */
-  static asApp<S extends Scope>(
-    this: ConsumerClass<S>,
-    options: ConsumerOptions = {},
+  static asApp<S extends Scope, C extends Consumer<S>>(
+    this: ConsumerClass<S> & (new () => C),
+    options: ConsumerOptions<C> = {},
   ): Application<S> {
+    const init = options.init ?? null;
+    if (init !== null) checkInit(this, init);
     // not async: the instance's run() is the connection's one long-lived frame (see cookieMiddleware)
     const app: Application<S> = (scope, receive, send) => {
       try {
@@ -77,7 +88,9 @@ export class Consumer<S extends Scope = Scope> {
           options.channelLayer !== undefined
             ? options.channelLayer
             : getChannelLayer(this.channelLayerAlias);
-        return new this().run(scope, receive, send, layer);
+        const consumer = new this();
+        if (init !== null) Object.assign(consumer, init);
+        return consumer.run(scope, receive, send, layer);
       } catch (error) {
         return Promise.reject(error);
       }
@@ -156,3 +169,16 @@ export class Consumer<S extends Scope = Scope> {
 }
 
 reserveConsumerMethods(Consumer.prototype);
+
+/** Refuses `init` names the class does not declare, or that belong to the base consumer. */
+function checkInit(consumerClass: new () => Consumer, init: object): void {
+  const probe = new consumerClass();
+  const base = new Set(Object.keys(new Consumer()));
+  for (const name of Object.keys(init)) {
+    if (!(name in probe) || base.has(name)) {
+      throw new ImproperlyConfigured(
+        `${consumerClass.name}.asApp({ init }) got "${name}", which ${consumerClass.name} does not declare; declare the field on the class (e.g. \`${name}!: string;\`) or fix the name.`,
+      );
+    }
+  }
+}
