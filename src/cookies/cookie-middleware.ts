@@ -27,14 +27,17 @@ export interface CookieScope {
  * ```
  */
 export function parseCookies(headers: Headers): Record<string, string> {
-  const parts: string[] = [];
-  for (const [name, value] of headers) if (name === "cookie") parts.push(value);
-  const cookies: Record<string, string> = Object.create(null) as Record<string, string>;
-  if (parts.length === 0) return cookies;
-  for (const [name, value] of Object.entries(parseCookie(parts.join("; ")))) {
-    if (name !== "" && value !== undefined) cookies[name] = value;
+  let header: string | undefined;
+  for (const [name, value] of headers) {
+    if (name === "cookie") header = header === undefined ? value : `${header}; ${value}`;
   }
-  return cookies;
+  if (header === undefined) return Object.create(null) as Record<string, string>;
+  // cookie's result already has no prototype; only a nameless or valueless pair is dropped
+  const cookies = parseCookie(header);
+  for (const name in cookies) {
+    if (name === "" || cookies[name] === undefined) delete cookies[name];
+  }
+  return cookies as Record<string, string>;
 }
 
 /**
