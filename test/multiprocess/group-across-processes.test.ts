@@ -7,7 +7,8 @@ import { describe, test, after, before } from "node:test";
 import { RedisChannelLayer } from "../../src/redis.js";
 import { REDIS_URL, serviceSkip, uniquePrefix } from "../support/services.js";
 import { killRedisClients } from "./kill-redis-clients.js";
-import { Client, startServe, stop, type Process } from "./serve-processes.js";
+import { stop, type Process } from "../support/processes.js";
+import { Client, startServe } from "./serve-processes.js";
 
 const skip = await serviceSkip("redis");
 

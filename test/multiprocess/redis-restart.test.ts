@@ -9,15 +9,8 @@ import { after, before, describe, test } from "node:test";
 import { Redis } from "ioredis";
 import { freePort } from "../support/ports.js";
 import { uniquePrefix } from "../support/services.js";
-import {
-  Client,
-  running,
-  startListening,
-  startServe,
-  stop,
-  stopAll,
-  type Process,
-} from "./serve-processes.js";
+import { running, startListening, stop, stopAll, type Process } from "../support/processes.js";
+import { Client, startServe } from "./serve-processes.js";
 
 /** As `serviceSkip`: loud skip without `CI`, failure with it. */
 function redisServerSkip(): string | false {

@@ -1,16 +1,16 @@
 // The package as users install it: compiled JavaScript in dist/, loaded by plain Node with no
 // TypeScript loader and without this repository's "switchboard-source" condition.
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { once } from "node:events";
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { before, describe, test } from "node:test";
-import { fileURLToPath } from "node:url";
 import { WebSocket } from "ws";
+import { freePort } from "../support/ports.js";
+import { root as ROOT, startListening, stop } from "../support/processes.js";
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const TSC = createRequire(import.meta.url).resolve("typescript/bin/tsc");
 
 /** The test's environment without the source condition scripts/test.js adds. */
@@ -88,24 +88,23 @@ describe("the compiled package in dist/", () => {
   });
 
   test("the switchboard command runs from dist/ and serves a TypeScript module", async () => {
-    const child = spawn(
+    const port = await freePort();
+    const server = await startListening(
       process.execPath,
-      [join(ROOT, "bin/switchboard.js"), "serve", "examples/echo/app.ts", "--port", "0"],
-      { cwd: ROOT, env: installedEnv(), stdio: ["ignore", "pipe", "pipe"] },
+      [
+        "bin/switchboard.js",
+        "serve",
+        "examples/echo/app.ts",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        String(port),
+      ],
+      port,
+      installedEnv(),
     );
-    let output = "";
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    const exited = once(child, "exit");
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        child.stdout.on("data", (chunk: Buffer) => {
-          output += chunk.toString();
-          const match = /at (http:\/\/127\.0\.0\.1:\d+)\//.exec(output);
-          if (match) resolve(match[1] as string);
-        });
-        void exited.then(() => reject(new Error(`serve exited early:\n${output}`)));
-      });
-      const ws = new WebSocket(`${url.replace("http", "ws")}/ws/echo/`);
+      const ws = new WebSocket(`ws://127.0.0.1:${port}/ws/echo/`);
       await once(ws, "open");
       ws.send("from dist");
       const [data] = (await once(ws, "message")) as [Buffer];
@@ -113,8 +112,7 @@ describe("the compiled package in dist/", () => {
       ws.close();
       await once(ws, "close");
     } finally {
-      child.kill("SIGTERM");
-      await exited;
+      await stop(server);
     }
   });
 });
