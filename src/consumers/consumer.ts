@@ -170,12 +170,14 @@ export class Consumer<S extends Scope = Scope> {
 
 reserveConsumerMethods(Consumer.prototype);
 
+/** The fields every consumer has, which `init` may not set. */
+const BASE_FIELDS: ReadonlySet<string> = new Set(Object.keys(new Consumer()));
+
 /** Refuses `init` names the class does not declare, or that belong to the base consumer. */
 function checkInit(consumerClass: new () => Consumer, init: object): void {
   const probe = new consumerClass();
-  const base = new Set(Object.keys(new Consumer()));
   for (const name of Object.keys(init)) {
-    if (!(name in probe) || base.has(name)) {
+    if (!(name in probe) || BASE_FIELDS.has(name)) {
       throw new ImproperlyConfigured(
         `${consumerClass.name}.asApp({ init }) got "${name}", which ${consumerClass.name} does not declare; declare the field on the class (e.g. \`${name}!: string;\`) or fix the name.`,
       );

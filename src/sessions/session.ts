@@ -114,7 +114,7 @@ export class Session {
   }
 
   async get<T extends JsonValue = JsonValue>(key: string): Promise<T | undefined> {
-    const data = this.#readLoaded() ?? (await this.#read());
+    const data = await this.#read();
     return data.get(key) as T | undefined;
   }
 
@@ -248,18 +248,21 @@ export class Session {
     this.#expiry = expiry;
   }
 
-  /** The data when it is already loaded (marking the session accessed), else `null`. */
-  #readLoaded(): Map<string, JsonValue> | null {
+  /**
+   * The data, marking the session accessed; loads it first if needed. Not async: once loaded,
+   * every accessor gets the map without another promise.
+   */
+  #read(): Map<string, JsonValue> | Promise<Map<string, JsonValue>> {
     const data = this.#data;
-    if (data !== null) this.accessed = true;
-    return data;
-  }
-
-  async #read(): Promise<Map<string, JsonValue>> {
-    await this.load();
-    this.accessed = true;
-    // load() resolved, so the data is there: flush() only ever replaces it with another map.
-    return this.#data as Map<string, JsonValue>;
+    if (data !== null) {
+      this.accessed = true;
+      return data;
+    }
+    return this.load().then(() => {
+      this.accessed = true;
+      // load() resolved, so the data is there: flush() only ever replaces it with another map.
+      return this.#data as Map<string, JsonValue>;
+    });
   }
 
   #loadedExpiry(): number | string | null {
