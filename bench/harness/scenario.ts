@@ -23,11 +23,13 @@ export interface LoadContext {
   /** `http://127.0.0.1:<port>` */
   httpUrl: string;
   /**
-   * The server process's RSS and heap (after forced GCs) and its CPU time so far, in µs. With
-   * `settle`, first waits (up to 15 s) until the server is idle in V8's eyes too: its memory
-   * reducer has shrunk the young generation back to its starting size and RSS has stopped
-   * falling. A burst of connects grows the young generation by megabytes for a few seconds; that
-   * is not memory the connections hold, and without settling it would count as theirs.
+   * The server process's RSS, heap and CPU time so far (µs), as they are: a plain sample forces
+   * no GC, so a CPU window neither pays for full collections nor recompiles the optimized code
+   * they make V8 drop. With `settle` (for memory), runs forced GCs and waits (up to 15 s)
+   * until the server is idle in V8's eyes too: its memory reducer has shrunk the young generation
+   * back to its starting size and RSS has stopped falling. A burst of connects grows the young
+   * generation by megabytes for a few seconds; that is not memory the connections hold, and
+   * without settling it would count as theirs.
    */
   sample(options?: { settle?: boolean }): Promise<ServerSample>;
   /** `true` in `--quick` runs: use smaller counts. */
@@ -36,7 +38,7 @@ export interface LoadContext {
 
 export interface ServerSample {
   rss: number;
-  /** Live JS heap after the forced GCs: steadier than RSS, which V8's heap sizing moves. */
+  /** JS heap in use; after a settled sample's forced GCs, the live heap (steadier than RSS). */
   heapUsed: number;
   cpuMicros: number;
 }

@@ -1,7 +1,7 @@
 /**
  * Child process entry: starts the server module given as argv[2], reports its port over IPC,
- * answers `sample` requests with RSS (after a forced GC) and CPU time, and exits on `stop` or
- * when the parent goes away.
+ * answers `sample` requests with RSS, heap and CPU time (settled ones after forced GCs), and exits
+ * on `stop` or when the parent goes away.
  */
 import { setTimeout } from "node:timers/promises";
 import { pathToFileURL } from "node:url";
@@ -24,9 +24,14 @@ function youngGeneration(): number {
   );
 }
 
-function sample(): ServerSample {
-  // several collections, so garbage from the previous phase does not count as connection memory
-  for (let i = 0; i < 3; i++) globalThis.gc?.();
+/**
+ * The server's figures now. `collect` first runs several full collections, so garbage from the
+ * previous phase does not count as connection memory. CPU samples skip them: forced full
+ * collections cost CPU inside the window they end and make V8 drop optimized code, which the next
+ * window then compiles again (nothing in production calls gc()).
+ */
+function sample(collect: boolean): ServerSample {
+  if (collect) for (let i = 0; i < 3; i++) globalThis.gc?.();
   const cpu = process.cpuUsage();
   const { rss, heapUsed } = process.memoryUsage();
   return { rss, heapUsed, cpuMicros: cpu.user + cpu.system };
@@ -38,11 +43,11 @@ function sample(): ServerSample {
  */
 async function settledSample(): Promise<ServerSample> {
   const deadline = performance.now() + 15_000;
-  let previous = sample();
+  let previous = sample(true);
   let steadyRounds = 0;
   for (;;) {
     await setTimeout(500);
-    const next = sample();
+    const next = sample(true);
     const shrunk = youngGeneration() <= startingYoungGeneration;
     steadyRounds = shrunk && next.rss > previous.rss - 256 * 1024 ? steadyRounds + 1 : 0;
     if (steadyRounds === 3 || performance.now() > deadline) return next;
@@ -52,7 +57,7 @@ async function settledSample(): Promise<ServerSample> {
 
 process.on("message", (request: Request) => {
   if (request.type === "stop") process.exit(0);
-  void (request.settle ? settledSample() : Promise.resolve(sample())).then((result) =>
+  void (request.settle ? settledSample() : Promise.resolve(sample(false))).then((result) =>
     send({ type: "sample", id: request.id, sample: result }),
   );
 });
