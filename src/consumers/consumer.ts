@@ -122,12 +122,14 @@ export class Consumer<S extends Scope = Scope> {
     // Only a connection that reads a layer channel pays for the controller that stops the read.
     let abort: AbortController | null = null;
     if (layer !== null && channel !== null) {
-      const controller = (abort = new AbortController());
-      sources.push(() => layer.receive(channel, controller.signal));
+      abort = new AbortController();
+      sources.push(channelSource(layer, channel, abort.signal));
     }
     let failure: { error: unknown } | null = null;
     try {
-      await awaitManyDispatch(sources, (event) => this.dispatch(event));
+      // no closures here: this frame stays suspended for the connection's life, and a closure
+      // would give it a context holding `this`, the layer and the channel besides
+      await awaitManyDispatch(sources, this.dispatch.bind(this));
     } catch (error) {
       if (!(error instanceof StopConsumer)) {
         failure = { error };
@@ -169,6 +171,15 @@ export class Consumer<S extends Scope = Scope> {
 }
 
 reserveConsumerMethods(Consumer.prototype);
+
+/** Reads a consumer's own channel on the layer until `signal` aborts. */
+function channelSource(
+  layer: ChannelLayer,
+  channel: string,
+  signal: AbortSignal,
+): () => Promise<Dispatchable> {
+  return () => layer.receive(channel, signal);
+}
 
 /** The fields every consumer has, which `init` may not set. */
 const BASE_FIELDS: ReadonlySet<string> = new Set(Object.keys(new Consumer()));
