@@ -104,6 +104,56 @@ describe("Consumer dispatch", () => {
     });
     await assert.rejects(communicator.wait(), ImproperlyConfigured);
   });
+
+  test("on a failure calls failed(), then teardown(), and reports the first error", async () => {
+    const log: string[] = [];
+    class Failing extends Consumer<ChannelScope> {
+      chatMessage(): void {
+        throw new Error("handler broke");
+      }
+      protected override async failed(error: unknown) {
+        log.push(`failed: ${(error as Error).message}`);
+      }
+      protected override async teardown() {
+        log.push("teardown");
+        throw new Error("cleanup broke too");
+      }
+    }
+    const layer = new InMemoryChannelLayer();
+    after(() => layer.close());
+    const communicator = new ApplicationCommunicator(Failing.asApp({ channelLayer: layer }), {
+      type: "channel",
+      channel: "jobs",
+    });
+    await layer.send("jobs", { type: "chat.message" });
+    await assert.rejects(communicator.wait(), /handler broke/);
+    assert.deepEqual(log, ["failed: handler broke", "teardown"]);
+  });
+
+  test("a clean stop runs teardown() and reports its error, without calling failed()", async () => {
+    const log: string[] = [];
+    class Stopping extends Consumer<ChannelScope> {
+      workerStop(): void {
+        throw new StopConsumer("done");
+      }
+      protected override async failed() {
+        log.push("failed");
+      }
+      protected override async teardown() {
+        log.push("teardown");
+        throw new Error("cleanup broke");
+      }
+    }
+    const layer = new InMemoryChannelLayer();
+    after(() => layer.close());
+    const communicator = new ApplicationCommunicator(Stopping.asApp({ channelLayer: layer }), {
+      type: "channel",
+      channel: "jobs",
+    });
+    await layer.send("jobs", { type: "worker_stop" });
+    await assert.rejects(communicator.wait(), /cleanup broke/);
+    assert.deepEqual(log, ["teardown"]);
+  });
 });
 
 describe("Consumer with a channel layer", () => {

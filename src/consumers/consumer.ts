@@ -100,48 +100,61 @@ export class Consumer<S extends Scope = Scope> {
     return app;
   }
 
-  /** Serves one connection; `asApp` calls this on a fresh instance. */
-  protected async run(scope: S, receive: Receive, send: Send, layer: ChannelLayer | null) {
+  /**
+   * Serves one connection; `asApp` calls this on a fresh instance. Not async: an idle connection
+   * then waits on one promise reaction instead of a suspended frame (with its registers and
+   * await closures) that would only rethrow what the dispatch loop ended with.
+   */
+  protected run(scope: S, receive: Receive, send: Send, layer: ChannelLayer | null): Promise<void> {
     this.scope = scope;
     this.#send = send;
     this.channelLayer = layer;
     // For a channel scope, the worker's receive() yields nothing and rejects with StopConsumer
     // when the worker stops, which ends the consumer cleanly.
-    const sources: Array<() => Promise<Dispatchable>> = [receive];
     if (scope.type === "channel") {
       if (layer === null) {
-        throw new ImproperlyConfigured(
-          `${this.constructor.name} serves channel "${scope.channel}" but no channel layer is configured: call setChannelLayer(layer) or pass asApp({ channelLayer }).`,
+        return Promise.reject(
+          new ImproperlyConfigured(
+            `${this.constructor.name} serves channel "${scope.channel}" but no channel layer is configured: call setChannelLayer(layer) or pass asApp({ channelLayer }).`,
+          ),
         );
       }
       this.channelName = scope.channel;
     } else if (layer !== null) {
-      this.channelName = await layer.newChannel();
+      return layer.newChannel().then((channel) => {
+        this.channelName = channel;
+        return this.#serve(receive, layer, channel);
+      });
     }
-    const channel = this.channelName;
+    return this.#serve(receive, layer, this.channelName);
+  }
+
+  /** Dispatches until a source or a handler ends the connection, then cleans up. */
+  #serve(receive: Receive, layer: ChannelLayer | null, channel: string | null): Promise<void> {
+    const sources: Array<() => Promise<Dispatchable>> = [receive];
     // Only a connection that reads a layer channel pays for the controller that stops the read.
     let abort: AbortController | null = null;
     if (layer !== null && channel !== null) {
       abort = new AbortController();
       sources.push(channelSource(layer, channel, abort.signal));
     }
+    // The loop only ever rejects: with StopConsumer (a clean end) or with what failed. Bound
+    // functions, not closures: they stay for the connection's life.
+    return awaitManyDispatch(sources, this.dispatch.bind(this)).catch(this.#end.bind(this, abort));
+  }
+
+  async #end(abort: AbortController | null, error: unknown): Promise<void> {
     let failure: { error: unknown } | null = null;
-    try {
-      // no closures here: this frame stays suspended for the connection's life, and a closure
-      // would give it a context holding `this`, the layer and the channel besides
-      await awaitManyDispatch(sources, this.dispatch.bind(this));
-    } catch (error) {
-      if (!(error instanceof StopConsumer)) {
-        failure = { error };
-        await this.failed(error);
-      }
+    if (!(error instanceof StopConsumer)) {
+      failure = { error };
+      await this.failed(error);
     }
     abort?.abort(StopConsumer.routine("The connection ended; its channel is no longer read."));
     try {
       await this.teardown();
-    } catch (error) {
+    } catch (cleanupError) {
       // A failed cleanup matters only when nothing failed before it; else report the first error.
-      if (failure === null) throw error;
+      if (failure === null) throw cleanupError;
     }
     if (failure !== null) throw failure.error;
   }
