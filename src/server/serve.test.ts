@@ -108,7 +108,7 @@ describe("serve > limits, keepalive and shutdown", () => {
       t,
       async (_scope, receive, send) => {
         await receive();
-        // accept and send without giving up the tick: the socket is corked meanwhile
+        // accept and send without giving up the tick
         await send({ type: "websocket.accept" });
         await send({ type: "websocket.send", bytes: chunk });
         await send({ type: "websocket.send", bytes: chunk });
