@@ -113,9 +113,11 @@ export class Session {
     return this.#loading;
   }
 
-  async get<T extends JsonValue = JsonValue>(key: string): Promise<T | undefined> {
-    const data = await this.#read();
-    return data.get(key) as T | undefined;
+  /** Not async: once loaded (every read after the first), one resolved promise and no frame. */
+  get<T extends JsonValue = JsonValue>(key: string): Promise<T | undefined> {
+    const data = this.#read();
+    if (data instanceof Map) return Promise.resolve(data.get(key) as T | undefined);
+    return data.then((loaded) => loaded.get(key) as T | undefined);
   }
 
   async set(key: string, value: JsonValue): Promise<void> {
