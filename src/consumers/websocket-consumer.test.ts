@@ -216,6 +216,22 @@ describe("WebsocketConsumer", () => {
     await assert.rejects(twice.wait(), /already accepted/);
   });
 
+  test("send(frame, code) sends then closes with the code; later frames are dropped", async () => {
+    class Last extends WebsocketConsumer {
+      override async receive({ text }: WebsocketFrame) {
+        await this.send({ text: `last ${text}` }, 4001);
+        await this.send({ text: "dropped" });
+      }
+    }
+    const communicator = new WebsocketCommunicator(Last.asApp(), "/");
+    await communicator.connect();
+    await communicator.sendTo({ text: "x" });
+    assert.equal(await communicator.receiveFrom(), "last x");
+    assert.deepEqual(await communicator.receiveOutput(), { type: "websocket.close", code: 4001 });
+    assert.equal(await communicator.receiveNothing(), true);
+    await communicator.disconnect(4001);
+  });
+
   test("closes with the given code and reason", async () => {
     class Closer extends WebsocketConsumer {
       override async connect() {

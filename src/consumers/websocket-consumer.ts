@@ -16,6 +16,9 @@ import type {
 import { Consumer } from "./consumer.js";
 import { reserveConsumerMethods } from "./handler-name.js";
 
+/** What sending on a closed socket resolves to: the frame is dropped, nothing to wait for. */
+const DROPPED: Promise<void> = Promise.resolve();
+
 /** One WebSocket frame: text or binary. */
 export type WebsocketFrame =
   { text: string; bytes?: undefined } | { bytes: Uint8Array; text?: undefined };
@@ -103,12 +106,22 @@ export class WebsocketConsumer<S extends WebsocketScope = WebsocketScope> extend
    * Sends a frame to the client, then closes when `close` is `true` or a close code. Frames sent
    * after the socket was closed are dropped: the client can no longer receive them.
    */
-  async send(frame: WebsocketFrame, close: boolean | number = false): Promise<void> {
+  send(frame: WebsocketFrame, close: boolean | number = false): Promise<void> {
+    // Not async: a plain send hands back the server's promise without a frame and an await of
+    // its own, and a group message runs it once per member.
     if (this.#state === "connecting") {
-      throw new ProtocolError("send() before accept(): accept the connection in connect() first.");
+      return Promise.reject(
+        new ProtocolError("send() before accept(): accept the connection in connect() first."),
+      );
     }
+    if (close !== false) return this.#sendAndClose(frame, close === true ? undefined : close);
+    if (this.#state === "accepted") return this.sendEvent({ type: "websocket.send", ...frame });
+    return DROPPED;
+  }
+
+  async #sendAndClose(frame: WebsocketFrame, code: number | undefined): Promise<void> {
     if (this.#state === "accepted") await this.sendEvent({ type: "websocket.send", ...frame });
-    if (close !== false) await this.close(close === true ? undefined : close);
+    await this.close(code);
   }
 
   /** Closes the socket; before accept this refuses the handshake (HTTP 403). */
