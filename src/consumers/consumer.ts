@@ -81,7 +81,7 @@ export class Consumer<S extends Scope = Scope> {
   ): Application<S> {
     const init = options.init ?? null;
     if (init !== null) checkInit(this, init);
-    // not async: the instance's run() is the connection's one long-lived frame (see cookieMiddleware)
+    // not async: a frame of its own would wait beside run()'s promise for the whole connection
     const app: Application<S> = (scope, receive, send) => {
       try {
         const layer =
