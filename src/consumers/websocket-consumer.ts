@@ -114,14 +114,10 @@ export class WebsocketConsumer<S extends WebsocketScope = WebsocketScope> extend
         new ProtocolError("send() before accept(): accept the connection in connect() first."),
       );
     }
-    if (close !== false) return this.#sendAndClose(frame, close === true ? undefined : close);
-    if (this.#state === "accepted") return this.sendEvent({ type: "websocket.send", ...frame });
-    return DROPPED;
-  }
-
-  async #sendAndClose(frame: WebsocketFrame, code: number | undefined): Promise<void> {
-    if (this.#state === "accepted") await this.sendEvent({ type: "websocket.send", ...frame });
-    await this.close(code);
+    const sent =
+      this.#state === "accepted" ? this.sendEvent({ type: "websocket.send", ...frame }) : DROPPED;
+    if (close === false) return sent;
+    return sent.then(() => this.close(close === true ? undefined : close));
   }
 
   /** Closes the socket; before accept this refuses the handshake (HTTP 403). */
