@@ -123,14 +123,15 @@ export class Consumer<S extends Scope = Scope> {
     } else if (layer !== null) {
       return layer.newChannel().then((channel) => {
         this.channelName = channel;
-        return this.#serve(receive, layer, channel);
+        return this.#serve(receive);
       });
     }
-    return this.#serve(receive, layer, this.channelName);
+    return this.#serve(receive);
   }
 
   /** Dispatches until a source or a handler ends the connection, then cleans up. */
-  #serve(receive: Receive, layer: ChannelLayer | null, channel: string | null): Promise<void> {
+  #serve(receive: Receive): Promise<void> {
+    const { channelLayer: layer, channelName: channel } = this;
     const sources: Array<() => Promise<Dispatchable>> = [receive];
     // Only a connection that reads a layer channel pays for the controller that stops the read.
     let abort: AbortController | null = null;
