@@ -311,8 +311,8 @@ export class WebsocketSession {
 
   /** Frames sent before the 101 response: kept for the WebSocket, within a bound. */
   static #onEarlyData(this: Duplex, chunk: Buffer): void {
-    const handshake = (this as HandshakeSocket)[kSession].#handshake;
-    if (handshake === null) return;
+    // only listening while the handshake is open: #endHandshake removes this listener
+    const handshake = (this as HandshakeSocket)[kSession].#handshake as Handshake;
     if (handshake.head.length + chunk.length > MAX_EARLY_BYTES) {
       this.destroy();
       return;
