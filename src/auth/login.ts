@@ -1,5 +1,6 @@
 import { ImproperlyConfigured } from "../errors.js";
 import { ROTATE_CSRF_TOKEN } from "../security/csrf-middleware.js";
+import type { CsrfScope } from "../security/csrf-middleware.js";
 import type { AnyUser } from "../users/anonymous-user.js";
 import { User } from "../users/user.js";
 import type { SessionScope } from "../sessions/session-middleware.js";
@@ -76,7 +77,7 @@ export async function login(scope: LoginScope, user: User, backend?: string): Pr
   await session.set(BACKEND_SESSION_KEY, chosen.name);
   await session.set(HASH_SESSION_KEY, hash);
   // as Django's login() does: a CSRF token seen before authentication is worthless after it
-  (scope as { [ROTATE_CSRF_TOKEN]?: () => void })[ROTATE_CSRF_TOKEN]?.();
+  (scope as Partial<CsrfScope>)[ROTATE_CSRF_TOKEN]?.();
   const when = new Date();
   await chosen.recordLogin?.(user, when);
   scope.user = user.with({ lastLogin: when }).withBackend(chosen.name);
