@@ -2,6 +2,8 @@
  * What the server's tests share: a server on a free port that is closed after the test, and a
  * logger that keeps what it is told so tests can assert on access lines and errors.
  */
+import { connect as connectTcp } from "node:net";
+import type { Socket } from "node:net";
 import type { TestContext } from "node:test";
 import { WebSocket } from "ws";
 import type { ClientOptions } from "ws";
@@ -71,6 +73,19 @@ export function connect(
     });
     ws.once("error", reject);
   });
+}
+
+/**
+ * Sends a WebSocket upgrade request over plain TCP, then `after` (e.g. frames sent before the
+ * 101), for tests that need what a `ws` client will not do; the socket is the caller's to end.
+ */
+export function rawUpgrade(port: number, path: string, after: Buffer = Buffer.alloc(0)): Socket {
+  const socket = connectTcp(port, "127.0.0.1");
+  const request =
+    `GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
+    "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n";
+  socket.write(Buffer.concat([Buffer.from(request), after]));
+  return socket;
 }
 
 /** Resolves with the close code and reason the client saw. */

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { once } from "node:events";
-import { connect as connectRaw } from "node:net";
 import { describe, test } from "node:test";
 import { DenyConnection } from "../errors.js";
 import type { ReceiveEvent, WebsocketScope } from "../types/asgi.js";
 import type { WebsocketAccessEntry } from "./logger.js";
-import { closed, connect, echo, nextMessage, startServer } from "./test-server.js";
+import { gate } from "../../test/support/async.js";
+import { closed, connect, echo, nextMessage, rawUpgrade, startServer } from "./test-server.js";
 
 describe("serve > WebSocket", () => {
   test("builds the scope and yields websocket.connect first", async (t) => {
@@ -119,20 +119,15 @@ describe("serve > WebSocket", () => {
 
   test("tells an application still deciding that the client left, and accepting then is a no-op", async (t) => {
     const events: ReceiveEvent[] = [];
-    let arrived = () => {};
-    const deciding = new Promise<void>((resolve) => (arrived = resolve));
+    const deciding = gate();
     const { handle, logger } = await startServer(t, async (_scope, receive, send) => {
       events.push(await receive());
-      arrived();
+      deciding.open();
       events.push(await receive());
       await send({ type: "websocket.accept" });
     });
-    const socket = connectRaw(handle.port);
-    socket.write(
-      "GET /deciding HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n" +
-        "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n",
-    );
-    await deciding;
+    const socket = rawUpgrade(handle.port, "/deciding");
+    await deciding.promise;
     socket.destroy();
     const [entry] = await logger.accessCount(1);
     assert.equal((entry as WebsocketAccessEntry).outcome, "gone");
@@ -144,30 +139,19 @@ describe("serve > WebSocket", () => {
 
   test("keeps a frame the client sent before the 101 and delivers it after accept", async (t) => {
     const events: ReceiveEvent[] = [];
-    let received = () => {};
-    const done = new Promise<void>((resolve) => (received = resolve));
+    const received = gate();
     const { handle } = await startServer(t, async (_scope, receive, send) => {
       events.push(await receive());
       await new Promise((resolve) => setTimeout(resolve, 50)); // the frame arrives meanwhile
       await send({ type: "websocket.accept" });
       events.push(await receive());
-      received();
+      received.open();
     });
-    const socket = connectRaw(handle.port);
     const mask = Buffer.from([1, 2, 3, 4]);
     const payload = Buffer.from("early").map((byte, i) => byte ^ mask[i % 4]!);
-    socket.write(
-      Buffer.concat([
-        Buffer.from(
-          "GET / HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n" +
-            "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n",
-        ),
-        Buffer.from([0x81, 0x80 | payload.length]),
-        mask,
-        payload,
-      ]),
-    );
-    await done;
+    const frame = Buffer.concat([Buffer.from([0x81, 0x80 | payload.length]), mask, payload]);
+    const socket = rawUpgrade(handle.port, "/", frame);
+    await received.promise;
     socket.destroy();
     assert.deepEqual(events, [
       { type: "websocket.connect" },
