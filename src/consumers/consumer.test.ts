@@ -10,7 +10,7 @@ import {
 import { InMemoryChannelLayer } from "../layers/in-memory-channel-layer.js";
 import { setChannelLayer } from "../layers/registry.js";
 import { ApplicationCommunicator, WebsocketCommunicator } from "../testing/index.js";
-import type { ChannelMessage, ChannelScope } from "../types/asgi.js";
+import type { Application, ChannelMessage, ChannelScope } from "../types/asgi.js";
 import { Consumer } from "./consumer.js";
 import { WebsocketConsumer } from "./websocket-consumer.js";
 import type { WebsocketFrame } from "./websocket-consumer.js";
@@ -18,6 +18,24 @@ import { gate, settle } from "../../test/support/async.js";
 
 /** A worker consumer with no handlers of its own. */
 class Worker extends Consumer<ChannelScope> {}
+
+/**
+ * Serves the application `appFor` makes on channel "jobs" of a fresh layer, sends it `messages`,
+ * and resolves or rejects as the application ends.
+ */
+async function serveJobs(
+  appFor: (layer: InMemoryChannelLayer) => Application<ChannelScope>,
+  messages: ChannelMessage[],
+): Promise<void> {
+  const layer = new InMemoryChannelLayer();
+  after(() => layer.close());
+  const communicator = new ApplicationCommunicator(appFor(layer), {
+    type: "channel",
+    channel: "jobs",
+  });
+  for (const message of messages) await layer.send("jobs", message);
+  return communicator.wait();
+}
 
 describe("Consumer dispatch", () => {
   test("awaits a slow async handler before taking the next event", async () => {
@@ -58,16 +76,14 @@ describe("Consumer dispatch", () => {
         throw new StopConsumer("asked to stop");
       }
     }
-    const layer = new InMemoryChannelLayer();
-    after(() => layer.close());
-    const communicator = new ApplicationCommunicator(Named.asApp({ channelLayer: layer }), {
-      type: "channel",
-      channel: "events",
-    });
-    await layer.send("events", { type: "chat.message", text: "hi" });
-    await layer.send("events", { type: "user.logged_in", id: 7 });
-    await layer.send("events", { type: "worker_stop" });
-    await communicator.wait();
+    await serveJobs(
+      (layer) => Named.asApp({ channelLayer: layer }),
+      [
+        { type: "chat.message", text: "hi" },
+        { type: "user.logged_in", id: 7 },
+        { type: "worker_stop" },
+      ],
+    );
     assert.deepEqual(seen, ["async hi", "plain 7"]);
   });
 
@@ -119,14 +135,10 @@ describe("Consumer dispatch", () => {
         throw new Error("cleanup broke too");
       }
     }
-    const layer = new InMemoryChannelLayer();
-    after(() => layer.close());
-    const communicator = new ApplicationCommunicator(Failing.asApp({ channelLayer: layer }), {
-      type: "channel",
-      channel: "jobs",
-    });
-    await layer.send("jobs", { type: "chat.message" });
-    await assert.rejects(communicator.wait(), /handler broke/);
+    await assert.rejects(
+      serveJobs((layer) => Failing.asApp({ channelLayer: layer }), [{ type: "chat.message" }]),
+      /handler broke/,
+    );
     assert.deepEqual(log, ["failed: handler broke", "teardown"]);
   });
 
@@ -144,14 +156,10 @@ describe("Consumer dispatch", () => {
         throw new Error("cleanup broke");
       }
     }
-    const layer = new InMemoryChannelLayer();
-    after(() => layer.close());
-    const communicator = new ApplicationCommunicator(Stopping.asApp({ channelLayer: layer }), {
-      type: "channel",
-      channel: "jobs",
-    });
-    await layer.send("jobs", { type: "worker_stop" });
-    await assert.rejects(communicator.wait(), /cleanup broke/);
+    await assert.rejects(
+      serveJobs((layer) => Stopping.asApp({ channelLayer: layer }), [{ type: "worker_stop" }]),
+      /cleanup broke/,
+    );
     assert.deepEqual(log, ["teardown"]);
   });
 });
