@@ -14,6 +14,7 @@ import {
   SqlUserStore,
   urlRouter,
   WebsocketConsumer,
+  type Application,
   type AuthScope,
   type WebsocketScope,
 } from "switchboard";
@@ -28,15 +29,20 @@ class ChatConsumer extends WebsocketConsumer<WebsocketScope & AuthScope> {
   }
 }
 
-export async function start(): Promise<number> {
-  const db = new SqliteDatabase(await prepareDatabase());
-  const application = protocolTypeRouter({
+/** The application, on the SQLite database file `file`. */
+export function authApplication(file: string): Application {
+  const db = new SqliteDatabase(file);
+  return protocolTypeRouter({
     websocket: authMiddlewareStack(urlRouter([path("chat/", ChatConsumer.asApp())]), {
       store: new SqlSessionStore(db),
       backends: [new ModelBackend({ users: new SqlUserStore(db) })],
       secretKey: SECRET_KEY,
     }),
   });
+}
+
+export async function start(): Promise<number> {
+  const application = authApplication(await prepareDatabase());
   const server = await serve(application, { host: "127.0.0.1", port: 0, logger: silentLogger });
   return server.port;
 }
