@@ -55,9 +55,9 @@ export class StopConsumer extends SwitchboardError {
   override readonly closeCode = 1000;
 
   /**
-   * A `StopConsumer` without a stack trace, for the routine stops Switchboard throws and catches
-   * itself (every disconnect): nothing reports them, and capturing the stack of a deep async
-   * chain costs more than the rest of a disconnect.
+   * The shared `StopConsumer` for a routine stop Switchboard throws and catches itself (every
+   * disconnect): nothing reports it, so it has no stack trace, and one frozen instance per message
+   * spares every connection the cost of building an error.
    *
    * @example
    * ```ts
@@ -65,14 +65,28 @@ export class StopConsumer extends SwitchboardError {
    * ```
    */
   static routine(message: string): StopConsumer {
-    if (!stackTraceLimitWritable) return new StopConsumer(message);
-    const limit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
-    try {
-      return new StopConsumer(message);
-    } finally {
-      Error.stackTraceLimit = limit;
+    let stop = routineStops.get(message);
+    if (stop === undefined) {
+      stop = Object.freeze(withoutStack(() => new StopConsumer(message)));
+      if (routineStops.size < MAX_ROUTINE_STOPS) routineStops.set(message, stop);
     }
+    return stop;
+  }
+}
+
+// Switchboard's own stops use a handful of fixed messages; the bound keeps a caller that builds
+// messages per connection from growing the map
+const routineStops = new Map<string, StopConsumer>();
+const MAX_ROUTINE_STOPS = 32;
+
+function withoutStack<T>(make: () => T): T {
+  if (!stackTraceLimitWritable) return make();
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return make();
+  } finally {
+    Error.stackTraceLimit = limit;
   }
 }
 

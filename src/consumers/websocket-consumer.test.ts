@@ -161,23 +161,28 @@ describe("WebsocketConsumer", () => {
     await communicator.wait();
   });
 
-  test("stops on disconnect with a StopConsumer that captured no stack, leaving stackTraceLimit alone", async () => {
-    let stop: unknown;
+  test("stops every disconnect with one shared, frozen StopConsumer that captured no stack", async () => {
+    const stops: unknown[] = [];
     class Watcher extends WebsocketConsumer {
       override async websocketDisconnect(event: WebsocketDisconnectEvent) {
         try {
           await super.websocketDisconnect(event);
         } catch (error) {
-          stop = error;
+          stops.push(error);
           throw error;
         }
       }
     }
     const limit = Error.stackTraceLimit;
-    const communicator = new WebsocketCommunicator(Watcher.asApp(), "/");
-    await communicator.connect();
-    await communicator.disconnect();
+    for (let i = 0; i < 2; i++) {
+      const communicator = new WebsocketCommunicator(Watcher.asApp(), "/");
+      await communicator.connect();
+      await communicator.disconnect();
+    }
+    const [stop, second] = stops;
     assert.ok(stop instanceof StopConsumer);
+    assert.equal(second, stop);
+    assert.ok(Object.isFrozen(stop));
     assert.doesNotMatch(stop.stack ?? "", /\n\s+at /);
     assert.equal(Error.stackTraceLimit, limit);
   });
