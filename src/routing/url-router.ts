@@ -1,6 +1,6 @@
 import { ImproperlyConfigured, RouteNotFound } from "../errors.js";
 import type { Application, Receive, Send } from "../types/asgi.js";
-import { markRoutesByPath } from "./route.js";
+import { markRoutesByPath, routesByPathMarked } from "./route.js";
 import type { RoutableScope, Route } from "./route.js";
 
 /** Options of {@link urlRouter}. */
@@ -60,19 +60,20 @@ export function urlRouter<S extends RoutableScope>(
 ): Application<S> {
   const table = [...routes];
   const logger = options.logger ?? console.warn;
-  return markRoutesByPath(async function urlRouter(scope: S, receive: Receive, send: Send) {
-    if (scope.type !== "http" && scope.type !== "websocket") {
-      throw new ImproperlyConfigured(
-        `urlRouter routes HTTP and WebSocket scopes by path; a "${String((scope as { type: unknown }).type)}" scope has no path. Route channel scopes with channelNameRouter.`,
-      );
-    }
+
+  /**
+   * Routes the connection to the first route from `first` on that matches. Not async: a leaf
+   * application's promise is handed back as it is, with no frame of the router's waiting beside
+   * it for the connection's life; only a nested router, which may match nothing, is watched.
+   */
+  function dispatch(scope: S, receive: Receive, send: Send, first: number): Promise<void> {
     const { path, rootPath } = scope;
-    const nested = (scope as MarkedScope)[insideRouter] === true;
     if (path.startsWith(rootPath)) {
       const rest = path.slice(rootPath.length);
       const relative = rest.replace(/^\/+/, "");
       const skipped = rest.length - relative.length;
-      for (const route of table) {
+      for (let index = first; index < table.length; index++) {
+        const route = table[index] as Route<S>;
         const match = route.pattern.match(relative);
         if (match === null) continue;
         const consumed = rest.slice(0, skipped + match.end);
@@ -88,17 +89,30 @@ export function urlRouter<S extends RoutableScope>(
           },
           [insideRouter]: true as const,
         });
-        try {
-          return await route.application(inner, receive, send);
-        } catch (error) {
-          // A nested router that matched nothing: go on with the next route, as Channels does.
-          if (error instanceof RouteNotFound) continue;
+        const served = route.application(inner, receive, send);
+        if (!routesByPathMarked(route.application)) return served;
+        // A nested router that matched nothing: go on with the next route, as Channels does.
+        return served.catch((error: unknown) => {
+          if (error instanceof RouteNotFound) return dispatch(scope, receive, send, index + 1);
           throw error;
-        }
+        });
       }
     }
-    if (nested) throw new RouteNotFound(`No route found for path "${path}".`);
+    if ((scope as MarkedScope)[insideRouter] === true) {
+      return Promise.reject(new RouteNotFound(`No route found for path "${path}".`));
+    }
     logger(`No route found for path "${path}" (${scope.type}).`);
-    await refuse(scope, receive, send);
+    return refuse(scope, receive, send);
+  }
+
+  return markRoutesByPath(function urlRouter(scope: S, receive: Receive, send: Send) {
+    if (scope.type !== "http" && scope.type !== "websocket") {
+      return Promise.reject(
+        new ImproperlyConfigured(
+          `urlRouter routes HTTP and WebSocket scopes by path; a "${String((scope as { type: unknown }).type)}" scope has no path. Route channel scopes with channelNameRouter.`,
+        ),
+      );
+    }
+    return dispatch(scope, receive, send, 0);
   });
 }
