@@ -13,11 +13,12 @@ import type {
   WebsocketReceiveEvent,
   WebsocketScope,
 } from "../types/asgi.js";
+import type { ChannelLayer } from "../layers/channel-layer.js";
 import { Consumer } from "./consumer.js";
 import { reserveConsumerMethods } from "./handler-name.js";
 
-/** What sending on a closed socket resolves to: the frame is dropped, nothing to wait for. */
-const DROPPED: Promise<void> = Promise.resolve();
+/** Nothing to wait for: a frame dropped on a closed socket, no groups to leave. */
+const RESOLVED: Promise<void> = Promise.resolve();
 
 /** One WebSocket frame: text or binary. */
 export type WebsocketFrame =
@@ -115,7 +116,7 @@ export class WebsocketConsumer<S extends WebsocketScope = WebsocketScope> extend
       );
     }
     const sent =
-      this.#state === "accepted" ? this.sendEvent({ type: "websocket.send", ...frame }) : DROPPED;
+      this.#state === "accepted" ? this.sendEvent({ type: "websocket.send", ...frame }) : RESOLVED;
     if (close === false) return sent;
     return sent.then(() => this.close(close === true ? undefined : close));
   }
@@ -134,7 +135,8 @@ export class WebsocketConsumer<S extends WebsocketScope = WebsocketScope> extend
   /** Handles `websocket.disconnect`: leaves `groups`, calls {@link disconnect}, stops the consumer. */
   async websocketDisconnect(event: WebsocketDisconnectEvent): Promise<void> {
     this.#state = "closed";
-    await this.#leaveGroups();
+    const leaving = this.#leaveGroups();
+    if (leaving !== null) await leaving;
     await this.disconnect(event.code);
     throw StopConsumer.routine("The client disconnected.");
   }
@@ -142,14 +144,23 @@ export class WebsocketConsumer<S extends WebsocketScope = WebsocketScope> extend
   /** Called once the client is gone, with its close code (1006 when the connection dropped). */
   disconnect(_code: number): void | Promise<void> {}
 
-  protected override async dispatch(message: { type: string }): Promise<void> {
+  // Not async: every event would pay for a frame and a promise around the handler's own.
+  protected override dispatch(message: { type: string }): void | Promise<void> {
+    let handled: void | Promise<void>;
     try {
-      await super.dispatch(message);
+      handled = super.dispatch(message);
     } catch (error) {
-      // A refusal or a client's bad frame closes the socket; the consumer waits for the disconnect.
-      if (!(error instanceof DenyConnection || error instanceof InvalidFrame)) throw error;
-      await this.close(this.#state === "connecting" ? undefined : error.closeCode);
+      return this.#closeOnRefusal(error);
     }
+    if (handled === undefined) return;
+    // Promise.resolve: a handler may hand back any thenable; a native promise passes as it is
+    return Promise.resolve(handled).catch((error: unknown) => this.#closeOnRefusal(error));
+  }
+
+  /** A refusal or a client's bad frame closes the socket; the consumer waits for the disconnect. */
+  #closeOnRefusal(error: unknown): Promise<void> {
+    if (!(error instanceof DenyConnection || error instanceof InvalidFrame)) throw error;
+    return this.close(this.#state === "connecting" ? undefined : error.closeCode);
   }
 
   protected override async failed(error: unknown): Promise<void> {
@@ -159,17 +170,26 @@ export class WebsocketConsumer<S extends WebsocketScope = WebsocketScope> extend
     await this.close(code).catch(() => {});
   }
 
-  protected override async teardown(): Promise<void> {
-    await this.#leaveGroups();
+  protected override teardown(): Promise<void> {
+    return this.#leaveGroups() ?? RESOLVED;
   }
 
-  async #leaveGroups(): Promise<void> {
+  /** Leaves the groups joined on connect; `null` when there are none, as for most consumers. */
+  #leaveGroups(): Promise<void> | null {
     const { channelLayer: layer, channelName: channel } = this;
     const groups = this.#joined;
     this.#joined = [];
-    if (layer === null || channel === null) return;
-    for (const group of groups) await layer.groupDiscard(group, channel);
+    if (layer === null || channel === null || groups.length === 0) return null;
+    return leaveGroups(layer, groups, channel);
   }
 }
 
 reserveConsumerMethods(WebsocketConsumer.prototype);
+
+async function leaveGroups(
+  layer: ChannelLayer,
+  groups: readonly string[],
+  channel: string,
+): Promise<void> {
+  for (const group of groups) await layer.groupDiscard(group, channel);
+}

@@ -78,7 +78,7 @@ export class SqlSessionStore implements SessionStore {
   }
 
   async load(key: string): Promise<SessionRecord | null> {
-    const [row] = await this.#query<Row>(this.#sql.load, [key, Date.now()]);
+    const row = (await this.#query<Row>(this.#sql.load, [key, Date.now()]))[0];
     return row ? { data: row.session_data, expiresAt: new Date(Number(row.expires_at)) } : null;
   }
 
