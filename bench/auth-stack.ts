@@ -27,6 +27,39 @@ const userFor = rawUserLookup(file);
 const CONNECT: ReceiveEvent = { type: "websocket.connect" };
 const DISCONNECT: ReceiveEvent = { type: "websocket.disconnect", code: 1000 };
 
+// Header pairs every client sends alike, shared as the server shares them (see headerPair).
+const VERSION = ["sec-websocket-version", "13"] as const;
+const CONNECTION = ["connection", "Upgrade"] as const;
+const UPGRADE = ["upgrade", "websocket"] as const;
+const HOST = ["host", "127.0.0.1:8000"] as const;
+const SERVER = ["127.0.0.1", 8000] as const;
+
+/**
+ * The server's side of one connection: connect, then the disconnect once the greeting went out.
+ * A class with bound methods, as the server's session is, so the driver costs what the server
+ * would (closures in this file would each pay for tsx's name-keeping).
+ */
+class Connection {
+  greeting: string | undefined = undefined;
+  #connected = false;
+  #greeted: (event: ReceiveEvent) => void = () => {};
+  readonly #left = new Promise<ReceiveEvent>((resolve) => (this.#greeted = resolve));
+
+  receive(): Promise<ReceiveEvent> {
+    if (this.#connected) return this.#left;
+    this.#connected = true;
+    return Promise.resolve(CONNECT);
+  }
+
+  send(event: SendEvent): Promise<void> {
+    if (event.type === "websocket.send") {
+      this.greeting = event.text;
+      this.#greeted(DISCONNECT);
+    }
+    return Promise.resolve();
+  }
+}
+
 /** One connection as the server would hand it over: connect, the greeting, the client leaves. */
 async function switchboardConnection(): Promise<void> {
   // what the server builds from a `ws` client's upgrade request
@@ -39,31 +72,22 @@ async function switchboardConnection(): Promise<void> {
     rootPath: "",
     queryString: "",
     headers: [
-      ["sec-websocket-version", "13"],
+      VERSION,
       ["sec-websocket-key", "dGhlIHNhbXBsZSBub25jZQ=="],
-      ["connection", "Upgrade"],
-      ["upgrade", "websocket"],
+      CONNECTION,
+      UPGRADE,
       ["cookie", SESSION_COOKIE],
-      ["host", "127.0.0.1:8000"],
+      HOST,
     ],
     client: ["127.0.0.1", 50000],
-    server: ["127.0.0.1", 8000],
+    server: SERVER,
     subprotocols: [],
   };
-  let greeted: (event: ReceiveEvent) => void = () => {};
-  const left = new Promise<ReceiveEvent>((resolve) => (greeted = resolve));
-  let connected = false;
-  let greeting: string | undefined;
-  const receive = () => (connected ? left : ((connected = true), Promise.resolve(CONNECT)));
-  const send = (event: SendEvent) => {
-    if (event.type === "websocket.send") {
-      greeting = event.text;
-      greeted(DISCONNECT);
-    }
-    return Promise.resolve();
-  };
-  await application(scope, receive, send);
-  if (greeting !== GREETING) throw new Error(`expected "${GREETING}", got "${greeting}"`);
+  const connection = new Connection();
+  await application(scope, connection.receive.bind(connection), connection.send.bind(connection));
+  if (connection.greeting !== GREETING) {
+    throw new Error(`expected "${GREETING}", got "${connection.greeting}"`);
+  }
 }
 
 /** The same lookups by hand; the await stands for the server's hand-over. */
