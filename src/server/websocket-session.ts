@@ -44,9 +44,12 @@ const kSession = Symbol("switchboard.websocketSession");
  */
 const MAX_EARLY_BYTES = 64 * 1024;
 
-/** A socket that knows its session, so shared listeners can find it. */
-type SessionSocket = WebSocket & { [kSession]: WebsocketSession };
-type HandshakeSocket = Duplex & { [kSession]: WebsocketSession };
+/**
+ * A socket that knows its session, so shared listeners can find it; `null` once the listeners are
+ * done with it (see #endHandshake and #onClose).
+ */
+type SessionSocket = WebSocket & { [kSession]: WebsocketSession | null };
+type HandshakeSocket = Duplex & { [kSession]: WebsocketSession | null };
 
 /** What a session holds only until its handshake is answered. */
 interface Handshake {
@@ -286,7 +289,8 @@ export class WebsocketSession {
   // Shared by every socket (the session is found on the socket), so listening costs no closure
   // per connection. binaryType is the default "nodebuffer": a message is one Buffer.
   static #onMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
-    (this as SessionSocket)[kSession].#queue.push(
+    // ws emits no message after close, the only place the link is cut
+    ((this as SessionSocket)[kSession] as WebsocketSession).#queue.push(
       isBinary
         ? { type: "websocket.receive", bytes: data as Buffer }
         : { type: "websocket.receive", text: (data as Buffer).toString() },
@@ -294,8 +298,14 @@ export class WebsocketSession {
   }
 
   static #onClose(this: WebSocket, peerCode: number, reason: Buffer): void {
-    const session = (this as SessionSocket)[kSession];
+    const session = (this as SessionSocket)[kSession] as WebsocketSession;
     const code = closeCodeSent(this) ?? peerCode;
+    // Cut the links between the socket and the session: the socket object lives on until its
+    // handle is released, and held the session, its scope and queue with it through young-
+    // generation collections (per echo handshake, 8.8 KB promoted to the old generation before,
+    // 4.4-6.4 KB after; raw ws 3.1 KB).
+    (this as SessionSocket)[kSession] = null;
+    session.#ws = null;
     session.#state = State.Ended;
     session.#context.sessions.delete(session);
     session.#queue.finish({ type: "websocket.disconnect", code, reason: reason.toString() });
@@ -304,7 +314,8 @@ export class WebsocketSession {
 
   /** The client left before the application answered its handshake. */
   static #onHandshakeSocketClose(this: Duplex): void {
-    (this as HandshakeSocket)[kSession].#end("gone", null, DROPPED);
+    // only listening while the handshake is open: #endHandshake removes this listener
+    ((this as HandshakeSocket)[kSession] as WebsocketSession).#end("gone", null, DROPPED);
     // after an "end" the socket is half-open: nothing will be written to it, so let it go
     this.destroy();
   }
@@ -312,7 +323,8 @@ export class WebsocketSession {
   /** Frames sent before the 101 response: kept for the WebSocket, within a bound. */
   static #onEarlyData(this: Duplex, chunk: Buffer): void {
     // only listening while the handshake is open: #endHandshake removes this listener
-    const handshake = (this as HandshakeSocket)[kSession].#handshake as Handshake;
+    const handshake = ((this as HandshakeSocket)[kSession] as WebsocketSession)
+      .#handshake as Handshake;
     if (handshake.head.length + chunk.length > MAX_EARLY_BYTES) {
       this.destroy();
       return;
@@ -334,6 +346,7 @@ export class WebsocketSession {
     this.#context.connecting.delete(this);
     // the socket stays flowing: ws adds its own "data" listener in the same tick
     const { socket } = handshake;
+    (socket as HandshakeSocket)[kSession] = null;
     socket.removeListener("data", WebsocketSession.#onEarlyData);
     socket.removeListener("end", WebsocketSession.#onHandshakeSocketClose);
     socket.removeListener("close", WebsocketSession.#onHandshakeSocketClose);
