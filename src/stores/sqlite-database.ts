@@ -68,7 +68,7 @@ export class SqliteDatabase implements SqlDatabase {
     }
   }
 
-  // Not async, like the two below: the statement runs synchronously, and a store's every read
+  // Not async, and neither is execute(): the statement runs synchronously, and every store read
   // would otherwise pay for a frame around a value that is already there.
   query<Row extends object = Record<string, unknown>>(
     sql: string,
