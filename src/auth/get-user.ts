@@ -17,14 +17,15 @@ import { BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, sessionOf } from ".
  * ```
  */
 export async function userFromSession(session: Session, config: AuthConfig): Promise<AnyUser> {
+  // the first read loads the session; the others need no promise of their own
   const id = await session.get(SESSION_KEY);
-  const backendName = await session.get(BACKEND_SESSION_KEY);
+  const backendName = session.getLoaded(BACKEND_SESSION_KEY);
   if (typeof id !== "string" || typeof backendName !== "string") return anonymousUser;
   const backend = config.backends.get(backendName);
   if (backend === undefined) return anonymousUser;
   const user = await backend.getUser(id);
   if (user === null) return anonymousUser;
-  const stored = await session.get(HASH_SESSION_KEY);
+  const stored = session.getLoaded(HASH_SESSION_KEY);
   if (!sessionAuthHashMatches(stored, user, config.secretKey)) {
     const fallback = config.secretKeyFallbacks.some((key) =>
       sessionAuthHashMatches(stored, user, key),

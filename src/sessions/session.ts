@@ -44,8 +44,8 @@ const LOADED: Promise<void> = Promise.resolve();
 
 /**
  * One client's session, loaded from its {@link SessionStore} on first use. Data accessors are
- * async because they may load; `modified` and `accessed` tell the session middleware what to do
- * with the response. An unknown, expired, forged or malformed key gives an empty session that
+ * async because they may load (`getLoaded` reads a loaded session without one); `modified` and
+ * `accessed` tell the session middleware what to do with the response. An unknown, expired, forged or malformed key gives an empty session that
  * gets a fresh key when saved, so a client can never choose its own key (session fixation).
  *
  * Values are JSON: mutating a nested object in place is not noticed; set `modified = true`.
@@ -111,6 +111,22 @@ export class Session {
       this.#loading = null;
     });
     return this.#loading;
+  }
+
+  /**
+   * `get()` without the promise, for a session already loaded (by `load()` or any data accessor);
+   * throws `ImproperlyConfigured` when it is not. A read marks the session accessed.
+   *
+   * @example
+   * ```ts
+   * const userId = await session.get("_auth_user_id"); // loads the session
+   * const backend = session.getLoaded("_auth_user_backend");
+   * ```
+   */
+  getLoaded<T extends JsonValue = JsonValue>(key: string): T | undefined {
+    const data = this.#loaded("reading it synchronously");
+    this.accessed = true;
+    return data.get(key) as T | undefined;
   }
 
   /** Not async: once loaded (every read after the first), one resolved promise and no frame. */
@@ -268,12 +284,18 @@ export class Session {
   }
 
   #loadedExpiry(): number | string | null {
+    this.#loaded("reading its expiry");
+    return this.#expiry;
+  }
+
+  /** The loaded data; throws when the session is not loaded, saying what needed it to be. */
+  #loaded(purpose: string): Map<string, JsonValue> {
     if (this.#data === null) {
       throw new ImproperlyConfigured(
-        "The session is not loaded yet: await session.load() (or any data accessor) before reading its expiry.",
+        `The session is not loaded yet: await session.load() (or any data accessor) before ${purpose}.`,
       );
     }
-    return this.#expiry;
+    return this.#data;
   }
 
   #encode(): string {
