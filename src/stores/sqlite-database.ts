@@ -68,25 +68,15 @@ export class SqliteDatabase implements SqlDatabase {
     }
   }
 
-  // Not async, and neither is execute(): the statement runs synchronously, and every store read
-  // would otherwise pay for a frame around a value that is already there.
   query<Row extends object = Record<string, unknown>>(
     sql: string,
     params: readonly unknown[] = [],
   ): Promise<Row[]> {
-    try {
-      return Promise.resolve(this.#run(sql, params, readRows) as Row[]);
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    return this.#run(sql, params, readRows) as Promise<Row[]>;
   }
 
   execute(sql: string, params: readonly unknown[] = []): Promise<number> {
-    try {
-      return Promise.resolve(this.#run(sql, params, countChanges));
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    return this.#run(sql, params, countChanges);
   }
 
   async close(): Promise<void> {
@@ -95,19 +85,24 @@ export class SqliteDatabase implements SqlDatabase {
     this.#db.close();
   }
 
+  /**
+   * Runs `sql` through `use` and hands back the settled outcome. Not async, nor are query() and
+   * execute(): the statement runs synchronously, and every store read would otherwise pay for a
+   * frame around a value that is already there.
+   */
   #run<T>(
     sql: string,
     params: readonly unknown[],
     use: (statement: Statement<unknown[], unknown>, args: unknown[]) => T,
-  ): T {
+  ): Promise<T> {
     try {
       const { statement, order } = this.#prepare(sql);
       const count = order === null ? params.length : order.length;
       const args = new Array<unknown>(count);
       for (let i = 0; i < count; i++) args[i] = toSqlite(params[order === null ? i : order[i]!]);
-      return use(statement, args);
+      return Promise.resolve(use(statement, args));
     } catch (error) {
-      throw classify(error, sql);
+      return Promise.reject(classify(error, sql));
     }
   }
 
