@@ -45,8 +45,9 @@ const LOADED: Promise<void> = Promise.resolve();
 /**
  * One client's session, loaded from its {@link SessionStore} on first use. Data accessors are
  * async because they may load (`getLoaded` reads a loaded session without one); `modified` and
- * `accessed` tell the session middleware what to do with the response. An unknown, expired, forged or malformed key gives an empty session that
- * gets a fresh key when saved, so a client can never choose its own key (session fixation).
+ * `accessed` tell the session middleware what to do with the response. An unknown, expired,
+ * forged or malformed key gives an empty session that gets a fresh key when saved, so a client
+ * can never choose its own key (session fixation).
  *
  * Values are JSON: mutating a nested object in place is not noticed; set `modified = true`.
  *
