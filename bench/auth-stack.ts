@@ -96,11 +96,16 @@ async function rawConnection(): Promise<void> {
   await Promise.resolve();
 }
 
+/** Serves `count` connections one after the other. */
+async function repeat(connection: () => Promise<void>, count: number): Promise<void> {
+  for (let i = 0; i < count; i++) await connection();
+}
+
 /** µs per connection over `connections`, after a warm-up. */
 async function measure(connection: () => Promise<void>): Promise<number> {
-  for (let i = 0; i < 3000; i++) await connection();
+  await repeat(connection, 3000);
   const started = process.hrtime.bigint();
-  for (let i = 0; i < connections; i++) await connection();
+  await repeat(connection, connections);
   return Number(process.hrtime.bigint() - started) / connections / 1000;
 }
 
@@ -112,7 +117,7 @@ interface SamplingNode {
 /** Bytes allocated per connection, over 2,000 connections, after a warm-up. */
 async function allocated(connection: () => Promise<void>): Promise<number> {
   const count = 2000;
-  for (let i = 0; i < 3000; i++) await connection();
+  await repeat(connection, 3000);
   const inspector = new Inspector();
   inspector.connect();
   await inspector.post("HeapProfiler.startSampling", {
@@ -120,7 +125,7 @@ async function allocated(connection: () => Promise<void>): Promise<number> {
     includeObjectsCollectedByMajorGC: true,
     includeObjectsCollectedByMinorGC: true,
   });
-  for (let i = 0; i < count; i++) await connection();
+  await repeat(connection, count);
   const { profile } = await inspector.post("HeapProfiler.stopSampling");
   inspector.disconnect();
   const total = (node: SamplingNode): number =>
