@@ -83,6 +83,52 @@ export interface SessionMiddlewareOptions {
  * ```
  */
 export const sessionMiddleware = (options: SessionMiddlewareOptions) => {
+  const sessions = bindSessions(options);
+  return <S extends (HttpScope | WebsocketScope) & CookieScope>(
+    inner: Application<S & SessionScope>,
+  ): Application<S> =>
+    // not async, like cookieMiddleware: it only hands over
+    function session(scope, receive, send) {
+      if (typeof scope.cookies !== "object" || scope.cookies === null) {
+        return Promise.reject(
+          new ImproperlyConfigured(
+            "sessionMiddleware found no scope.cookies: wrap it in cookieMiddleware(), " +
+              "e.g. cookieMiddleware()(sessionMiddleware({ store })(app)).",
+          ),
+        );
+      }
+      const current = sessions.open(scope.cookies);
+      // Object.assign, not a spread with more fields: see cookieMiddleware.
+      const next = Object.assign({}, scope, { session: current });
+      if (scope.type !== "http") return inner(next, receive, send);
+      return inner(next, receive, sessions.httpSend(send, current, scope.cookies));
+    };
+};
+
+/**
+ * What {@link sessionMiddleware} does per connection, set up once from its options; shared with
+ * `authMiddlewareStack`, which adds the cookies, the session and the user in one scope copy.
+ */
+export interface SessionBinding {
+  /** A lazily-loaded session, keyed by the session cookie among `cookies`. */
+  open(cookies: Record<string, string>): Session;
+  /**
+   * `send` for an HTTP response: on `http.response.start` it saves a modified `session` and sets
+   * or deletes its cookie, as {@link sessionMiddleware} describes.
+   */
+  httpSend(send: Send, session: Session, cookies: Record<string, string>): Send;
+}
+
+/**
+ * Validates session options once and returns what serves each connection with them.
+ *
+ * @example
+ * ```ts
+ * const sessions = bindSessions({ store });
+ * const session = sessions.open(parseCookies(scope.headers));
+ * ```
+ */
+export function bindSessions(options: SessionMiddlewareOptions): SessionBinding {
   const { store, saveEveryRequest = false } = options;
   if (typeof store?.load !== "function") {
     throw new ImproperlyConfigured(
@@ -123,33 +169,17 @@ export const sessionMiddleware = (options: SessionMiddlewareOptions) => {
     return headers === event.headers ? event : { ...event, headers };
   };
 
-  return <S extends (HttpScope | WebsocketScope) & CookieScope>(
-    inner: Application<S & SessionScope>,
-  ): Application<S> =>
-    // not async, like cookieMiddleware: it only hands over
-    function session(scope, receive, send) {
-      if (typeof scope.cookies !== "object" || scope.cookies === null) {
-        return Promise.reject(
-          new ImproperlyConfigured(
-            "sessionMiddleware found no scope.cookies: wrap it in cookieMiddleware(), " +
-              "e.g. cookieMiddleware()(sessionMiddleware({ store })(app)).",
-          ),
-        );
-      }
-      const sent = scope.cookies[cookieName];
-      const current = new Session(store, sent ?? null, { maxAge });
-      // Object.assign, not a spread with more fields: see cookieMiddleware.
-      const next = Object.assign({}, scope, { session: current });
-      if (scope.type !== "http") return inner(next, receive, send);
-      const sendWithCookie: Send = async (event) =>
+  return {
+    open: (cookies) => new Session(store, cookies[cookieName] ?? null, { maxAge }),
+    httpSend: (send, session, cookies) => {
+      const hadCookie = cookies[cookieName] !== undefined;
+      return async (event) =>
         send(
-          event.type === "http.response.start"
-            ? await finish(event, current, sent !== undefined)
-            : event,
+          event.type === "http.response.start" ? await finish(event, session, hadCookie) : event,
         );
-      return inner(next, receive, sendWithCookie);
-    };
-};
+    },
+  };
+}
 
 // Like Django's patch_vary_headers: add Cookie to an existing Vary unless it (or *) is there.
 function varyOnCookie(headers: Headers): Headers {
