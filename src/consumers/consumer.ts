@@ -144,20 +144,32 @@ export class Consumer<S extends Scope = Scope> {
     return awaitManyDispatch(sources, this.dispatch.bind(this)).catch(this.#end.bind(this, abort));
   }
 
-  async #end(abort: AbortController | null, error: unknown): Promise<void> {
-    let failure: { error: unknown } | null = null;
-    if (!(error instanceof StopConsumer)) {
-      failure = { error };
-      await this.failed(error);
+  /**
+   * Cleans up after the dispatch loop ended with `error`. Not async for a clean end (StopConsumer),
+   * the way every connection ends: teardown()'s promise is handed back as it is.
+   */
+  #end(abort: AbortController | null, error: unknown): Promise<void> {
+    if (error instanceof StopConsumer) return this.#cleanUp(abort);
+    return this.#endFailed(abort, error);
+  }
+
+  async #endFailed(abort: AbortController | null, error: unknown): Promise<void> {
+    await this.failed(error);
+    try {
+      await this.#cleanUp(abort);
+    } catch {
+      // A failed cleanup matters only when nothing failed before it; report the first error.
     }
+    throw error;
+  }
+
+  #cleanUp(abort: AbortController | null): Promise<void> {
     abort?.abort(StopConsumer.routine("The connection ended; its channel is no longer read."));
     try {
-      await this.teardown();
-    } catch (cleanupError) {
-      // A failed cleanup matters only when nothing failed before it; else report the first error.
-      if (failure === null) throw cleanupError;
+      return this.teardown();
+    } catch (error) {
+      return Promise.reject(error);
     }
-    if (failure !== null) throw failure.error;
   }
 
   /**
@@ -174,7 +186,12 @@ export class Consumer<S extends Scope = Scope> {
 
   /** Sends an event to the client, as the application's `send` does. */
   protected sendEvent(event: SendEvent): Promise<void> {
-    return this.#send(event);
+    try {
+      return this.#send(event);
+    } catch (error) {
+      // a send that throws instead of rejecting fails the caller the same way
+      return Promise.reject(error);
+    }
   }
 
   /** Called with the error that is about to end the connection (not `StopConsumer`). */

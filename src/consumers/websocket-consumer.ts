@@ -55,20 +55,19 @@ export class WebsocketConsumer<S extends WebsocketScope = WebsocketScope> extend
   #joined: readonly string[] = [];
 
   /** Handles `websocket.connect`: joins `groups`, then calls {@link connect}. */
-  async websocketConnect(_event: WebsocketConnectEvent): Promise<void> {
+  websocketConnect(_event: WebsocketConnectEvent): void | Promise<void> {
     const { groups } = this.constructor as typeof WebsocketConsumer;
-    if (groups.length > 0) {
-      const layer = this.channelLayer;
-      const channel = this.channelName;
-      if (layer === null || channel === null) {
-        throw new ImproperlyConfigured(
-          `${this.constructor.name}.groups is set but no channel layer is configured: call setChannelLayer(layer) or pass asApp({ channelLayer }).`,
-        );
-      }
-      this.#joined = groups;
-      for (const group of groups) await layer.groupAdd(group, channel);
+    // Not async for a consumer without groups (most of them): connect()'s own result is enough.
+    if (groups.length === 0) return this.connect();
+    const layer = this.channelLayer;
+    const channel = this.channelName;
+    if (layer === null || channel === null) {
+      throw new ImproperlyConfigured(
+        `${this.constructor.name}.groups is set but no channel layer is configured: call setChannelLayer(layer) or pass asApp({ channelLayer }).`,
+      );
     }
-    await this.connect();
+    this.#joined = groups;
+    return joinGroups(layer, groups, channel).then(() => this.connect());
   }
 
   /** Called when the client connects; accepts by default. Close or throw `DenyConnection` to refuse. */
@@ -77,17 +76,26 @@ export class WebsocketConsumer<S extends WebsocketScope = WebsocketScope> extend
   }
 
   /** Accepts the handshake, optionally choosing one of `scope.subprotocols` and adding headers. */
-  async accept(subprotocol: string | null = null, headers?: Headers): Promise<void> {
+  accept(subprotocol: string | null = null, headers?: Headers): Promise<void> {
     if (this.#state !== "connecting") {
-      throw new ProtocolError(`accept() called on a WebSocket that is already ${this.#state}.`);
+      return Promise.reject(
+        new ProtocolError(`accept() called on a WebSocket that is already ${this.#state}.`),
+      );
     }
     if (subprotocol !== null && !this.scope.subprotocols.includes(subprotocol)) {
-      throw new ProtocolError(
-        `accept("${subprotocol}"): the client did not offer that subprotocol; pick one of scope.subprotocols (${this.scope.subprotocols.join(", ") || "none offered"}).`,
+      return Promise.reject(
+        new ProtocolError(
+          `accept("${subprotocol}"): the client did not offer that subprotocol; pick one of scope.subprotocols (${this.scope.subprotocols.join(", ") || "none offered"}).`,
+        ),
       );
     }
     this.#state = "accepted";
-    await this.sendEvent({ type: "websocket.accept", subprotocol, ...(headers && { headers }) });
+    // Not async, as every handshake accepts once: the server's promise is handed back as it is.
+    return this.sendEvent(
+      !headers
+        ? { type: "websocket.accept", subprotocol }
+        : { type: "websocket.accept", subprotocol, headers },
+    );
   }
 
   /** Handles `websocket.receive`: calls {@link receive} with the frame. */
@@ -122,10 +130,10 @@ export class WebsocketConsumer<S extends WebsocketScope = WebsocketScope> extend
   }
 
   /** Closes the socket; before accept this refuses the handshake (HTTP 403). */
-  async close(code?: number, reason?: string): Promise<void> {
-    if (this.#state === "closed") return;
+  close(code?: number, reason?: string): Promise<void> {
+    if (this.#state === "closed") return RESOLVED;
     this.#state = "closed";
-    await this.sendEvent({
+    return this.sendEvent({
       type: "websocket.close",
       ...(code !== undefined && { code }),
       ...(reason !== undefined && { reason }),
@@ -133,12 +141,21 @@ export class WebsocketConsumer<S extends WebsocketScope = WebsocketScope> extend
   }
 
   /** Handles `websocket.disconnect`: leaves `groups`, calls {@link disconnect}, stops the consumer. */
-  async websocketDisconnect(event: WebsocketDisconnectEvent): Promise<void> {
+  websocketDisconnect(event: WebsocketDisconnectEvent): Promise<void> {
     this.#state = "closed";
     const leaving = this.#leaveGroups();
-    if (leaving !== null) await leaving;
-    await this.disconnect(event.code);
-    throw StopConsumer.routine("The client disconnected.");
+    if (leaving === null) return this.#disconnected(event.code);
+    return leaving.then(() => this.#disconnected(event.code));
+  }
+
+  /**
+   * Calls {@link disconnect}, then ends the consumer with `StopConsumer`: thrown at once after a
+   * plain `disconnect()`, as most are, instead of through a frame and a promise of its own.
+   */
+  #disconnected(code: number): Promise<never> {
+    const done = this.disconnect(code);
+    if (done === undefined) return clientLeft();
+    return Promise.resolve(done).then(clientLeft);
   }
 
   /** Called once the client is gone, with its close code (1006 when the connection dropped). */
@@ -185,6 +202,18 @@ export class WebsocketConsumer<S extends WebsocketScope = WebsocketScope> extend
 }
 
 reserveConsumerMethods(WebsocketConsumer.prototype);
+
+function clientLeft(): never {
+  throw StopConsumer.routine("The client disconnected.");
+}
+
+async function joinGroups(
+  layer: ChannelLayer,
+  groups: readonly string[],
+  channel: string,
+): Promise<void> {
+  for (const group of groups) await layer.groupAdd(group, channel);
+}
 
 async function leaveGroups(
   layer: ChannelLayer,
