@@ -60,6 +60,27 @@ describe("Session", () => {
     assert.equal(session.modified, false);
   });
 
+  test("a store that fails leaves the session unloaded, and the next read asks again", async () => {
+    const store = new InMemorySessionStore();
+    const key = await savedSession(store, { a: 1 });
+    const answers: Array<() => ReturnType<InMemorySessionStore["load"]>> = [
+      () => {
+        throw new Error("thrown");
+      },
+      () => Promise.reject(new Error("rejected")),
+    ];
+    const failing = Object.assign(Object.create(store) as InMemorySessionStore, {
+      load: (sessionKey: string) => answers.shift()?.() ?? store.load(sessionKey),
+    });
+    const session = new Session(failing, key);
+    await assert.rejects(session.get("a"), /thrown/);
+    assert.equal(session.isLoaded, false);
+    await assert.rejects(session.get("a"), /rejected/);
+    assert.equal(session.isLoaded, false);
+    assert.equal(await session.get("a"), 1);
+    assert.equal(session.sessionKey, key);
+  });
+
   test("getLoaded reads a loaded session without a promise, and refuses one not loaded", async () => {
     const store = new CountingStore();
     const session = new Session(store, await savedSession(store, { a: 1 }));

@@ -1,5 +1,5 @@
 import { BackendUnavailable, ImproperlyConfigured, SessionInterrupted } from "../errors.js";
-import type { SessionStore } from "../stores/session-store.js";
+import type { SessionRecord, SessionStore } from "../stores/session-store.js";
 import { isSessionKey, newSessionKey } from "./session-key.js";
 
 /**
@@ -106,11 +106,31 @@ export class Session {
    * unloaded, so a later save cannot overwrite the real data with an empty session.
    */
   load(): Promise<void> {
-    // not async: once loaded, every accessor's load() is one shared resolved promise
+    // not async: once loaded, every accessor's load() is one shared resolved promise, and the
+    // first pays for the store's promise and one reaction, not a frame and a `finally` besides
     if (this.#data !== null) return LOADED;
-    this.#loading ??= this.#fetch().finally(() => {
-      this.#loading = null;
-    });
+    if (this.#loading !== null) return this.#loading;
+    const key = this.#key;
+    if (key === null) {
+      this.#adopt(null);
+      return LOADED;
+    }
+    let record: Promise<SessionRecord | null>;
+    try {
+      record = this.#store.load(key);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    this.#loading = record.then(
+      (loaded) => {
+        this.#loading = null;
+        this.#adopt(loaded);
+      },
+      (error: unknown) => {
+        this.#loading = null;
+        throw error;
+      },
+    );
     return this.#loading;
   }
 
@@ -245,9 +265,8 @@ export class Session {
     }
   }
 
-  async #fetch(): Promise<void> {
-    const key = this.#key;
-    const record = key === null ? null : await this.#store.load(key);
+  /** Takes what the store answered, or an empty session without a key when it had nothing. */
+  #adopt(record: SessionRecord | null): void {
     // flush() may have replaced the data while the store was answering: keep its result.
     if (this.#data !== null) return;
     const data = new Map<string, JsonValue>();

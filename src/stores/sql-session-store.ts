@@ -77,9 +77,10 @@ export class SqlSessionStore implements SessionStore {
     );
   }
 
-  async load(key: string): Promise<SessionRecord | null> {
-    const row = (await this.#query<Row>(this.#sql.load, [key, Date.now()]))[0];
-    return row ? { data: row.session_data, expiresAt: new Date(Number(row.expires_at)) } : null;
+  // Not async, as every authenticated connection loads its session: the query's promise and one
+  // reaction, no frame around them.
+  load(key: string): Promise<SessionRecord | null> {
+    return this.#query<Row>(this.#sql.load, [key, Date.now()]).then(toRecord);
   }
 
   async save(key: string, data: string, expiresAt: Date, mustCreate: boolean): Promise<boolean> {
@@ -122,4 +123,9 @@ export class SqlSessionStore implements SessionStore {
       { cause: error },
     );
   };
+}
+
+function toRecord(rows: Row[]): SessionRecord | null {
+  const row = rows[0];
+  return row ? { data: row.session_data, expiresAt: new Date(Number(row.expires_at)) } : null;
 }

@@ -37,6 +37,10 @@ function toUser(row: UserRow): User {
   });
 }
 
+function firstUser(rows: UserRow[]): User | null {
+  return rows[0] === undefined ? null : toUser(rows[0]);
+}
+
 /**
  * Users in one SQL table, `switchboard_user`, through the {@link SqlDatabase} interface, so the
  * same class serves SQLite and PostgreSQL (put it in a schema with `PostgresDatabase`'s `schema`).
@@ -79,21 +83,19 @@ export class SqlUserStore implements UserStore {
     );
   }
 
-  async getById(id: number): Promise<User | null> {
-    if (!Number.isSafeInteger(id)) return null;
-    const rows = await this.#db.query<UserRow>(
-      `SELECT ${COLUMNS} FROM switchboard_user WHERE id = $1`,
-      [id],
-    );
-    return rows[0] === undefined ? null : toUser(rows[0]);
+  // Not async, as every authenticated connection reads its user: the query's promise and one
+  // reaction, no frame around them.
+  getById(id: number): Promise<User | null> {
+    if (!Number.isSafeInteger(id)) return Promise.resolve(null);
+    return this.#db
+      .query<UserRow>(`SELECT ${COLUMNS} FROM switchboard_user WHERE id = $1`, [id])
+      .then(firstUser);
   }
 
-  async getByUsername(username: string): Promise<User | null> {
-    const rows = await this.#db.query<UserRow>(
-      `SELECT ${COLUMNS} FROM switchboard_user WHERE username = $1`,
-      [username],
-    );
-    return rows[0] === undefined ? null : toUser(rows[0]);
+  getByUsername(username: string): Promise<User | null> {
+    return this.#db
+      .query<UserRow>(`SELECT ${COLUMNS} FROM switchboard_user WHERE username = $1`, [username])
+      .then(firstUser);
   }
 
   async create(user: NewUser): Promise<User> {
