@@ -52,6 +52,7 @@ function compileRoute(route: string, endpoint: boolean): RoutePattern {
     parameters.push({ name, converter });
     last = segment.index + text.length;
   }
+  if (parameters.length === 0) return literalPattern(route, endpoint);
   source += escapeRegex(route.slice(last)) + (endpoint ? "$" : "");
   const regex = new RegExp(source);
   return {
@@ -66,6 +67,17 @@ function compileRoute(route: string, endpoint: boolean): RoutePattern {
         kwargs[parameters[i].name] = value;
       }
       return { end: found[0].length, args: [], kwargs };
+    },
+  };
+}
+
+/** A route without parameters (`"chat/"`, most of them): a string comparison, no regex. */
+function literalPattern(route: string, endpoint: boolean): RoutePattern {
+  return {
+    source: route,
+    match(path: string): RouteMatch | null {
+      if (endpoint ? path !== route : !path.startsWith(route)) return null;
+      return { end: route.length, args: [], kwargs: {} };
     },
   };
 }

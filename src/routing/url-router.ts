@@ -34,6 +34,18 @@ async function refuse(scope: RoutableScope, receive: Receive, send: Send): Promi
   await send({ type: "websocket.close", code: 1008, reason: "No route found" });
 }
 
+/** How many `/` start `text`: routes match the path without them. */
+function leadingSlashes(text: string): number {
+  let count = 0;
+  while (text.charCodeAt(count) === 0x2f) count++;
+  return count;
+}
+
+function isEmpty(record: Readonly<Record<string, unknown>>): boolean {
+  for (const _ in record) return false;
+  return true;
+}
+
 /**
  * Routes a connection by its path to the first matching route, like Channels' `URLRouter`.
  * Routes match the path after `scope.rootPath`, without the leading `/`. What a route captures
@@ -70,8 +82,8 @@ export function urlRouter<S extends RoutableScope>(
     const { path, rootPath } = scope;
     if (path.startsWith(rootPath)) {
       const rest = path.slice(rootPath.length);
-      const relative = rest.replace(/^\/+/, "");
-      const skipped = rest.length - relative.length;
+      const skipped = leadingSlashes(rest);
+      const relative = skipped === 0 ? rest : rest.slice(skipped);
       for (let index = first; index < table.length; index++) {
         const route = table[index] as Route<S>;
         const match = route.pattern.match(relative);
@@ -85,7 +97,11 @@ export function urlRouter<S extends RoutableScope>(
           rootPath: rootPath + (consumed.endsWith("/") ? consumed.slice(0, -1) : consumed),
           urlRoute: {
             args: outer ? [...outer.args, ...match.args] : match.args,
-            kwargs: { ...outer?.kwargs, ...match.kwargs, ...route.kwargs },
+            // a match's own kwargs are fresh: a copy is only needed to merge others into them
+            kwargs:
+              outer === undefined && isEmpty(route.kwargs)
+                ? match.kwargs
+                : { ...outer?.kwargs, ...match.kwargs, ...route.kwargs },
           },
           [insideRouter]: true as const,
         });
