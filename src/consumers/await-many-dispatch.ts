@@ -67,7 +67,8 @@ class Dispatcher<E> {
   readonly #reject: (error: unknown) => void;
   readonly #finished = this.#onFinished.bind(this);
   readonly #failed = this.#onFailed.bind(this);
-  readonly #waiting: Array<Reader<E>> = [];
+  /** Created when a second source first has to wait, so a one-source loop (most) has none. */
+  #waiting: Array<Reader<E>> | null = null;
   /** The reader whose event is being dispatched. */
   #running: Reader<E> | null = null;
   stopped = false;
@@ -81,7 +82,7 @@ class Dispatcher<E> {
   arrived(reader: Reader<E>): void {
     if (this.stopped) return;
     if (this.#running === null) this.#run(reader);
-    else this.#waiting.push(reader);
+    else (this.#waiting ??= []).push(reader);
   }
 
   /**
@@ -93,7 +94,7 @@ class Dispatcher<E> {
     if (this.stopped) return;
     this.stopped = true;
     this.#error = error;
-    this.#waiting.length = 0;
+    this.#waiting = null;
     if (this.#running === null) this.#reject(error);
   }
 
@@ -127,7 +128,7 @@ class Dispatcher<E> {
       return undefined;
     }
     reader.read();
-    return this.#waiting.shift();
+    return this.#waiting?.shift();
   }
 
   #onFinished(): void {
