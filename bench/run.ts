@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --scenario echo] [--rounds 2] [--budget 240] [--quick]`: runs each scenario against its
+ * `npm run bench [-- --scenario echo] [--rounds 4] [--budget 240] [--quick]`: runs each scenario against its
  * Switchboard and raw `ws` servers, alternating, each run in fresh child processes (server, load),
  * and prints every figure with the ratio Switchboard / raw and its target. Rounds combine per
  * figure: the best value by default (noise on a shared machine only makes a run slower), the mean
@@ -14,7 +14,7 @@ import { scenarios } from "./scenarios/index.js";
 const { values } = parseArgs({
   options: {
     scenario: { type: "string", multiple: true },
-    rounds: { type: "string", default: "2" },
+    rounds: { type: "string", default: "4" },
     budget: { type: "string", default: "240" },
     quick: { type: "boolean", default: false },
   },
