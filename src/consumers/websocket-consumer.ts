@@ -99,9 +99,10 @@ export class WebsocketConsumer<S extends WebsocketScope = WebsocketScope> extend
   }
 
   /** Handles `websocket.receive`: calls {@link receive} with the frame. */
-  async websocketReceive(event: WebsocketReceiveEvent): Promise<void> {
+  websocketReceive(event: WebsocketReceiveEvent): void | Promise<void> {
     // typeof, not `!== undefined`: a message relayed through a layer may carry `text: null`.
-    await this.receive(
+    // Not async: receive()'s own result is awaited by the dispatch loop, once per frame.
+    return this.receive(
       typeof event.text === "string"
         ? { text: event.text }
         : { bytes: event.bytes ?? new Uint8Array() },
@@ -124,7 +125,14 @@ export class WebsocketConsumer<S extends WebsocketScope = WebsocketScope> extend
       );
     }
     const sent =
-      this.#state === "accepted" ? this.sendEvent({ type: "websocket.send", ...frame }) : RESOLVED;
+      this.#state === "accepted"
+        ? // one literal per kind instead of a spread: a group message builds this once per member
+          this.sendEvent(
+            frame.text !== undefined
+              ? { type: "websocket.send", text: frame.text }
+              : { type: "websocket.send", bytes: frame.bytes },
+          )
+        : RESOLVED;
     if (close === false) return sent;
     return sent.then(() => this.close(close === true ? undefined : close));
   }
