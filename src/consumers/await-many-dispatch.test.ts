@@ -103,6 +103,54 @@ describe("awaitManyDispatch", () => {
     assert.deepEqual(log, ["start", "end", "source gone"]);
   });
 
+  test("calls dispatch and recover on the target; a recovered failure goes on with the next event", async () => {
+    const a = source();
+    const target = { seen: [] as string[], recovered: [] as string[] };
+    void awaitManyDispatch(
+      [a.read],
+      function (this: typeof target, event: string) {
+        this.seen.push(event);
+        if (event === "sync") throw new Error("sync");
+        return event === "async" ? Promise.reject(new Error("async")) : undefined;
+      },
+      target,
+      async function (this: typeof target, error: unknown) {
+        await null; // an async recovery is awaited before the next event
+        this.recovered.push((error as Error).message);
+      },
+    );
+    for (const event of ["sync", "async", "after"]) a.push(event);
+    await settle();
+    assert.deepEqual(target.seen, ["sync", "async", "after"]);
+    assert.deepEqual(target.recovered, ["sync", "async"]);
+    assert.equal(a.reads, 4);
+  });
+
+  test("a recovery that fails ends the loop with its error, without a second recovery", async () => {
+    for (const recover of [
+      () => {
+        throw new Error("recovery threw");
+      },
+      () => Promise.reject(new Error("recovery rejected")),
+    ]) {
+      const a = source();
+      let recoveries = 0;
+      const done = awaitManyDispatch(
+        [a.read],
+        () => Promise.reject(new Error("handler")),
+        undefined,
+        () => {
+          recoveries++;
+          return recover();
+        },
+      );
+      a.push("1");
+      a.push("2");
+      await assert.rejects(done, /recovery (threw|rejected)/);
+      assert.equal(recoveries, 1);
+    }
+  });
+
   test("rejects when a source throws instead of returning a promise", async () => {
     const throwing = (): Promise<string> => {
       throw new Error("no read");

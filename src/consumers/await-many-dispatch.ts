@@ -5,13 +5,20 @@
  * beyond one pending read per source. Runs until a source or a dispatch throws, and rejects with
  * that error once no dispatch is running; events that arrived meanwhile are never dispatched, and
  * reads still pending are left to the caller to abort.
+ *
+ * `dispatch` and `recover` are called on `target`, so a consumer passes its methods as they are
+ * instead of binding them for every connection. `recover` gets what a dispatch threw or rejected
+ * with: what it returns stands for that dispatch (a promise is awaited), and what it throws or
+ * rejects with ends the loop.
  */
-export function awaitManyDispatch<E>(
+export function awaitManyDispatch<E, T = undefined>(
   sources: ReadonlyArray<() => Promise<E>>,
-  dispatch: (event: E) => unknown,
+  dispatch: (this: T, event: E) => unknown,
+  target?: T,
+  recover?: (this: T, error: unknown) => unknown,
 ): Promise<never> {
   return new Promise<never>((_, reject) => {
-    const dispatcher = new Dispatcher(dispatch, reject);
+    const dispatcher = new Dispatcher(dispatch, target as T, recover ?? null, reject);
     for (const source of sources) new Reader(source, dispatcher).read();
   });
 }
@@ -22,15 +29,15 @@ export function awaitManyDispatch<E>(
  * send wakes thousands of consumers at once, and what each allocates per event lives until all of
  * them ran, which turns cheap young garbage into old-generation garbage.
  */
-class Reader<E> {
+class Reader<E, T> {
   readonly #next: () => Promise<E>;
-  readonly #dispatcher: Dispatcher<E>;
+  readonly #dispatcher: Dispatcher<E, T>;
   readonly #arrived = this.#onEvent.bind(this);
   readonly #failed = this.#onError.bind(this);
   /** The event waiting for the dispatcher, if any. */
   event: E | undefined = undefined;
 
-  constructor(next: () => Promise<E>, dispatcher: Dispatcher<E>) {
+  constructor(next: () => Promise<E>, dispatcher: Dispatcher<E, T>) {
     this.#next = next;
     this.#dispatcher = dispatcher;
   }
@@ -62,24 +69,35 @@ class Reader<E> {
  * The lock: at most one dispatch runs; events arriving meanwhile wait in arrival order (at most
  * one per source, since a source is not read again before its event was dispatched).
  */
-class Dispatcher<E> {
-  readonly #dispatch: (event: E) => unknown;
+class Dispatcher<E, T> {
+  readonly #dispatch: (this: T, event: E) => unknown;
+  readonly #target: T;
+  readonly #recover: ((this: T, error: unknown) => unknown) | null;
   readonly #reject: (error: unknown) => void;
   readonly #finished = this.#onFinished.bind(this);
   readonly #failed = this.#onFailed.bind(this);
   /** Created when a second source first has to wait, so a one-source loop (most) has none. */
-  #waiting: Array<Reader<E>> | null = null;
+  #waiting: Array<Reader<E, T>> | null = null;
   /** The reader whose event is being dispatched. */
-  #running: Reader<E> | null = null;
+  #running: Reader<E, T> | null = null;
+  /** The running dispatch failed and what runs now is its recovery, which gets no second one. */
+  #recovering = false;
   stopped = false;
   #error: unknown = undefined;
 
-  constructor(dispatch: (event: E) => unknown, reject: (error: unknown) => void) {
+  constructor(
+    dispatch: (this: T, event: E) => unknown,
+    target: T,
+    recover: ((this: T, error: unknown) => unknown) | null,
+    reject: (error: unknown) => void,
+  ) {
     this.#dispatch = dispatch;
+    this.#target = target;
+    this.#recover = recover;
     this.#reject = reject;
   }
 
-  arrived(reader: Reader<E>): void {
+  arrived(reader: Reader<E, T>): void {
     if (this.stopped) return;
     if (this.#running === null) this.#run(reader);
     else (this.#waiting ??= []).push(reader);
@@ -99,14 +117,14 @@ class Dispatcher<E> {
   }
 
   /** Dispatches `first`'s event and, while dispatches finish synchronously, the waiting ones. */
-  #run(first: Reader<E>): void {
-    for (let reader: Reader<E> | undefined = first; reader !== undefined;) {
+  #run(first: Reader<E, T>): void {
+    for (let reader: Reader<E, T> | undefined = first; reader !== undefined;) {
       const event = reader.event as E;
       reader.event = undefined;
       this.#running = reader;
       let result: unknown;
       try {
-        result = this.#dispatch(event);
+        result = this.#dispatch.call(this.#target, event);
       } catch (error) {
         this.#onFailed(error);
         return;
@@ -120,9 +138,10 @@ class Dispatcher<E> {
   }
 
   /** The running dispatch is over: its source is read again; returns the next waiting reader. */
-  #done(): Reader<E> | undefined {
-    const reader = this.#running as Reader<E>;
+  #done(): Reader<E, T> | undefined {
+    const reader = this.#running as Reader<E, T>;
     this.#running = null;
+    this.#recovering = false;
     if (this.stopped) {
       this.#reject(this.#error);
       return undefined;
@@ -136,9 +155,25 @@ class Dispatcher<E> {
     if (next !== undefined) this.#run(next);
   }
 
+  /** The running dispatch failed: recovered once if the target can, else the loop stops. */
   #onFailed(error: unknown): void {
-    this.stop(error);
-    this.#done();
+    const recover = this.#recover;
+    if (recover === null || this.#recovering) {
+      this.stop(error);
+      this.#done();
+      return;
+    }
+    this.#recovering = true;
+    let result: unknown;
+    try {
+      result = recover.call(this.#target, error);
+    } catch (failure) {
+      this.stop(failure);
+      this.#done();
+      return;
+    }
+    if (isThenable(result)) Promise.resolve(result).then(this.#finished, this.#failed);
+    else this.#onFinished();
   }
 }
 

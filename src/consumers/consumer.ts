@@ -139,9 +139,12 @@ export class Consumer<S extends Scope = Scope> {
       abort = new AbortController();
       sources.push(channelSource(layer, channel, abort.signal));
     }
-    // The loop only ever rejects: with StopConsumer (a clean end) or with what failed. Bound
-    // functions, not closures: they stay for the connection's life.
-    return awaitManyDispatch(sources, this.dispatch.bind(this)).catch(this.#end.bind(this, abort));
+    // The loop only ever rejects: with StopConsumer (a clean end) or with what failed. It calls
+    // the methods on this instance, so they need no binding; the one bound function stays for the
+    // connection's life, where a closure would keep this frame.
+    return awaitManyDispatch(sources, this.dispatch, this, Consumer.#recover).catch(
+      this.#end.bind(this, abort),
+    );
   }
 
   /**
@@ -182,6 +185,21 @@ export class Consumer<S extends Scope = Scope> {
     return (this as unknown as Record<string, (message: Dispatchable) => void | Promise<void>>)[
       name
     ](message);
+  }
+
+  /** The loop's recovery for a failed handler: StopConsumer ends the connection as it is. */
+  static #recover(this: Consumer, error: unknown): void | Promise<void> {
+    if (error instanceof StopConsumer) throw error;
+    return this.handlerFailed(error);
+  }
+
+  /**
+   * Called with what a handler threw or rejected with (not `StopConsumer`, which ends the
+   * connection). Return, or resolve, to go on with the next event; throw to end the connection
+   * with that error. Rethrows by default.
+   */
+  protected handlerFailed(error: unknown): void | Promise<void> {
+    throw error;
   }
 
   /** Sends an event to the client, as the application's `send` does. */

@@ -147,6 +147,29 @@ describe("WebsocketConsumer", () => {
     await assert.rejects(communicator.wait(), /receive broke/);
   });
 
+  test("goes on with the next frame when handlerFailed returns instead of rethrowing", async () => {
+    const failures: string[] = [];
+    class Forgiving extends EchoConsumer {
+      override receive(frame: WebsocketFrame) {
+        if (frame.text === "bad") return Promise.reject(new RangeError("bad frame"));
+        return super.receive(frame);
+      }
+      protected override handlerFailed(error: unknown) {
+        if (!(error instanceof RangeError)) return super.handlerFailed(error);
+        failures.push(error.message);
+        return this.send({ text: "sorry" });
+      }
+    }
+    const communicator = new WebsocketCommunicator(Forgiving.asApp(), "/");
+    await communicator.connect();
+    await communicator.sendTo({ text: "bad" });
+    await communicator.sendTo({ text: "good" });
+    assert.equal(await communicator.receiveFrom(), "sorry");
+    assert.equal(await communicator.receiveFrom(), "good");
+    assert.deepEqual(failures, ["bad frame"]);
+    await communicator.disconnect();
+  });
+
   test("ends cleanly when a handler throws StopConsumer", async () => {
     class Stopper extends WebsocketConsumer {
       override async receive() {

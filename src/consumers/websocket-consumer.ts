@@ -169,21 +169,8 @@ export class WebsocketConsumer<S extends WebsocketScope = WebsocketScope> extend
   /** Called once the client is gone, with its close code (1006 when the connection dropped). */
   disconnect(_code: number): void | Promise<void> {}
 
-  // Not async: every event would pay for a frame and a promise around the handler's own.
-  protected override dispatch(message: { type: string }): void | Promise<void> {
-    let handled: void | Promise<void>;
-    try {
-      handled = super.dispatch(message);
-    } catch (error) {
-      return this.#closeOnRefusal(error);
-    }
-    if (handled === undefined) return;
-    // Promise.resolve: a handler may hand back any thenable; a native promise passes as it is
-    return Promise.resolve(handled).catch((error: unknown) => this.#closeOnRefusal(error));
-  }
-
   /** A refusal or a client's bad frame closes the socket; the consumer waits for the disconnect. */
-  #closeOnRefusal(error: unknown): Promise<void> {
+  protected override handlerFailed(error: unknown): Promise<void> {
     if (!(error instanceof DenyConnection || error instanceof InvalidFrame)) throw error;
     return this.close(this.#state === "connecting" ? undefined : error.closeCode);
   }
