@@ -8,14 +8,14 @@
  *
  * `dispatch` and `recover` are called on `target`, so a consumer passes its methods as they are
  * instead of binding them for every connection. `recover` gets what a dispatch threw or rejected
- * with: what it returns stands for that dispatch (a promise is awaited), and what it throws or
- * rejects with ends the loop.
+ * with, and the event it was dispatching: what it returns stands for that dispatch (a promise is
+ * awaited), and what it throws or rejects with ends the loop.
  */
 export function awaitManyDispatch<E, T = undefined>(
   sources: ReadonlyArray<() => Promise<E>>,
   dispatch: (this: T, event: E) => unknown,
   target?: T,
-  recover?: (this: T, error: unknown) => unknown,
+  recover?: (this: T, error: unknown, event: E) => unknown,
 ): Promise<never> {
   return new Promise<never>((_, reject) => {
     const dispatcher = new Dispatcher(dispatch, target as T, recover ?? null, reject);
@@ -72,14 +72,15 @@ class Reader<E, T> {
 class Dispatcher<E, T> {
   readonly #dispatch: (this: T, event: E) => unknown;
   readonly #target: T;
-  readonly #recover: ((this: T, error: unknown) => unknown) | null;
+  readonly #recover: ((this: T, error: unknown, event: E) => unknown) | null;
   readonly #reject: (error: unknown) => void;
   readonly #finished = this.#onFinished.bind(this);
   readonly #failed = this.#onFailed.bind(this);
   /** Created when a second source first has to wait, so a one-source loop (most) has none. */
   #waiting: Array<Reader<E, T>> | null = null;
-  /** The reader whose event is being dispatched. */
+  /** The reader whose event is being dispatched, and that event. */
   #running: Reader<E, T> | null = null;
+  #event: E | undefined = undefined;
   /** The running dispatch failed and what runs now is its recovery, which gets no second one. */
   #recovering = false;
   stopped = false;
@@ -88,7 +89,7 @@ class Dispatcher<E, T> {
   constructor(
     dispatch: (this: T, event: E) => unknown,
     target: T,
-    recover: ((this: T, error: unknown) => unknown) | null,
+    recover: ((this: T, error: unknown, event: E) => unknown) | null,
     reject: (error: unknown) => void,
   ) {
     this.#dispatch = dispatch;
@@ -122,6 +123,7 @@ class Dispatcher<E, T> {
       const event = reader.event as E;
       reader.event = undefined;
       this.#running = reader;
+      this.#event = event;
       let result: unknown;
       try {
         result = this.#dispatch.call(this.#target, event);
@@ -141,6 +143,7 @@ class Dispatcher<E, T> {
   #done(): Reader<E, T> | undefined {
     const reader = this.#running as Reader<E, T>;
     this.#running = null;
+    this.#event = undefined;
     this.#recovering = false;
     if (this.stopped) {
       this.#reject(this.#error);
@@ -159,21 +162,25 @@ class Dispatcher<E, T> {
   #onFailed(error: unknown): void {
     const recover = this.#recover;
     if (recover === null || this.#recovering) {
-      this.stop(error);
-      this.#done();
+      this.#stopRunning(error);
       return;
     }
     this.#recovering = true;
     let result: unknown;
     try {
-      result = recover.call(this.#target, error);
+      result = recover.call(this.#target, error, this.#event as E);
     } catch (failure) {
-      this.stop(failure);
-      this.#done();
+      this.#stopRunning(failure);
       return;
     }
     if (isThenable(result)) Promise.resolve(result).then(this.#finished, this.#failed);
     else this.#onFinished();
+  }
+
+  /** Ends the loop with `error` from the running dispatch, which is over. */
+  #stopRunning(error: unknown): void {
+    this.stop(error);
+    this.#done();
   }
 }
 

@@ -31,6 +31,9 @@ export type ConsumerClass<S extends Scope> = (new () => Consumer<S>) & {
 /** Anything with a `type`: a client event or a channel-layer message. */
 type Dispatchable = { type: string };
 
+/** The events that say the client is gone: the last a connection's receive() hands out. */
+const DISCONNECTS: ReadonlySet<string> = new Set(["websocket.disconnect", "http.disconnect"]);
+
 /**
  * The base of every consumer, like Channels' `AsyncConsumer`: one instance per connection, which
  * dispatches each event by its `type` to the method of the same name in camelCase
@@ -187,16 +190,20 @@ export class Consumer<S extends Scope = Scope> {
     ](message);
   }
 
-  /** The loop's recovery for a failed handler: StopConsumer ends the connection as it is. */
-  static #recover(this: Consumer, error: unknown): void | Promise<void> {
-    if (error instanceof StopConsumer) throw error;
+  /**
+   * The loop's recovery for a failed handler: StopConsumer ends the connection as it is, and so
+   * does a failure in the client's disconnect handler, since every later read would hand the same
+   * disconnect back and the connection would never end.
+   */
+  static #recover(this: Consumer, error: unknown, message: Dispatchable): void | Promise<void> {
+    if (error instanceof StopConsumer || DISCONNECTS.has(message.type)) throw error;
     return this.handlerFailed(error);
   }
 
   /**
-   * Called with what a handler threw or rejected with (not `StopConsumer`, which ends the
-   * connection). Return, or resolve, to go on with the next event; throw to end the connection
-   * with that error. Rethrows by default.
+   * Called with what a handler threw or rejected with (not `StopConsumer`, and not a failure of
+   * the client's disconnect handler: both end the connection). Return, or resolve, to go on with
+   * the next event; throw to end the connection with that error. Rethrows by default.
    */
   protected handlerFailed(error: unknown): void | Promise<void> {
     throw error;

@@ -170,6 +170,21 @@ describe("WebsocketConsumer", () => {
     await communicator.disconnect();
   });
 
+  test("ends with the error when disconnect() fails, even if handlerFailed would go on", async () => {
+    for (const failure of [new RangeError("disconnect broke"), new DenyConnection()]) {
+      class Leaving extends WebsocketConsumer {
+        override disconnect(): void {
+          throw failure;
+        }
+        // would let the next event through, but after a disconnect every read is a disconnect
+        protected override handlerFailed() {}
+      }
+      const communicator = new WebsocketCommunicator(Leaving.asApp(), "/");
+      await communicator.connect();
+      await assert.rejects(communicator.disconnect(), (error) => error === failure);
+    }
+  });
+
   test("ends cleanly when a handler throws StopConsumer", async () => {
     class Stopper extends WebsocketConsumer {
       override async receive() {
