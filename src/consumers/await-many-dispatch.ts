@@ -78,9 +78,8 @@ class Dispatcher<E, T> {
   readonly #failed = this.#onFailed.bind(this);
   /** Created when a second source first has to wait, so a one-source loop (most) has none. */
   #waiting: Array<Reader<E, T>> | null = null;
-  /** The reader whose event is being dispatched, and that event. */
+  /** The reader whose event is being dispatched; it keeps the event until the dispatch is over. */
   #running: Reader<E, T> | null = null;
-  #event: E | undefined = undefined;
   /** The running dispatch failed and what runs now is its recovery, which gets no second one. */
   #recovering = false;
   stopped = false;
@@ -120,13 +119,10 @@ class Dispatcher<E, T> {
   /** Dispatches `first`'s event and, while dispatches finish synchronously, the waiting ones. */
   #run(first: Reader<E, T>): void {
     for (let reader: Reader<E, T> | undefined = first; reader !== undefined;) {
-      const event = reader.event as E;
-      reader.event = undefined;
       this.#running = reader;
-      this.#event = event;
       let result: unknown;
       try {
-        result = this.#dispatch.call(this.#target, event);
+        result = this.#dispatch.call(this.#target, reader.event as E);
       } catch (error) {
         this.#onFailed(error);
         return;
@@ -142,8 +138,8 @@ class Dispatcher<E, T> {
   /** The running dispatch is over: its source is read again; returns the next waiting reader. */
   #done(): Reader<E, T> | undefined {
     const reader = this.#running as Reader<E, T>;
+    reader.event = undefined;
     this.#running = null;
-    this.#event = undefined;
     this.#recovering = false;
     if (this.stopped) {
       this.#reject(this.#error);
@@ -168,7 +164,7 @@ class Dispatcher<E, T> {
     this.#recovering = true;
     let result: unknown;
     try {
-      result = recover.call(this.#target, error, this.#event as E);
+      result = recover.call(this.#target, error, (this.#running as Reader<E, T>).event as E);
     } catch (failure) {
       this.#stopRunning(failure);
       return;

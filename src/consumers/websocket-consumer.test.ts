@@ -171,7 +171,7 @@ describe("WebsocketConsumer", () => {
   });
 
   test("ends with the error when disconnect() fails, even if handlerFailed would go on", async () => {
-    for (const failure of [new RangeError("disconnect broke"), new DenyConnection()]) {
+    for (const failure of [new RangeError("disconnect broke"), new DenyConnection("not now")]) {
       class Leaving extends WebsocketConsumer {
         override disconnect(): void {
           throw failure;

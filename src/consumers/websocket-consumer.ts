@@ -170,7 +170,7 @@ export class WebsocketConsumer<S extends WebsocketScope = WebsocketScope> extend
   disconnect(_code: number): void | Promise<void> {}
 
   /** A refusal or a client's bad frame closes the socket; the consumer waits for the disconnect. */
-  protected override handlerFailed(error: unknown): Promise<void> {
+  protected override handlerFailed(error: unknown): void | Promise<void> {
     if (!(error instanceof DenyConnection || error instanceof InvalidFrame)) throw error;
     return this.close(this.#state === "connecting" ? undefined : error.closeCode);
   }
