@@ -70,7 +70,12 @@ export function urlRouter<S extends RoutableScope>(
   routes: ReadonlyArray<Route<S>>,
   options: UrlRouterOptions = {},
 ): Application<S> {
-  const table = [...routes];
+  // What each route's dispatch needs to know about it, worked out once rather than per connection.
+  const table = routes.map((route) => ({
+    route,
+    nested: routesByPathMarked(route.application),
+    ownKwargs: !isEmpty(route.kwargs),
+  }));
   const logger = options.logger ?? console.warn;
 
   /**
@@ -85,7 +90,7 @@ export function urlRouter<S extends RoutableScope>(
       const skipped = leadingSlashes(rest);
       const relative = skipped === 0 ? rest : rest.slice(skipped);
       for (let index = first; index < table.length; index++) {
-        const route = table[index] as Route<S>;
+        const { route, nested, ownKwargs } = table[index] as (typeof table)[number];
         const match = route.pattern.match(relative);
         if (match === null) continue;
         const consumed = rest.slice(0, skipped + match.end);
@@ -99,14 +104,14 @@ export function urlRouter<S extends RoutableScope>(
             args: outer ? [...outer.args, ...match.args] : match.args,
             // a match's own kwargs are fresh: a copy is only needed to merge others into them
             kwargs:
-              outer === undefined && isEmpty(route.kwargs)
+              outer === undefined && !ownKwargs
                 ? match.kwargs
                 : { ...outer?.kwargs, ...match.kwargs, ...route.kwargs },
           },
           [insideRouter]: true as const,
         });
         const served = route.application(inner, receive, send);
-        if (!routesByPathMarked(route.application)) return served;
+        if (!nested) return served;
         // A nested router that matched nothing: go on with the next route, as Channels does.
         return served.catch((error: unknown) => {
           if (error instanceof RouteNotFound) return dispatch(scope, receive, send, index + 1);
