@@ -25,6 +25,16 @@ function source(): { read: () => Promise<string>; push: (event: string) => void;
   return handle;
 }
 
+/** A function that throws `thrown`, and one whose promise rejects with `rejected`. */
+function failingBothWays(thrown: string, rejected: string): Array<() => Promise<never>> {
+  return [
+    () => {
+      throw new Error(thrown);
+    },
+    () => Promise.reject(new Error(rejected)),
+  ];
+}
+
 describe("awaitManyDispatch", () => {
   test("dispatches plain and async handlers one at a time, in arrival order", async () => {
     const a = source();
@@ -60,12 +70,7 @@ describe("awaitManyDispatch", () => {
   });
 
   test("rejects with a handler's error, synchronous or not, and skips what waits behind it", async () => {
-    for (const fail of [
-      () => {
-        throw new Error("sync");
-      },
-      () => Promise.reject(new Error("async")),
-    ]) {
+    for (const fail of failingBothWays("sync", "async")) {
       const a = source();
       const b = source();
       const seen: string[] = [];
@@ -127,12 +132,7 @@ describe("awaitManyDispatch", () => {
   });
 
   test("a recovery that fails ends the loop with its error, without a second recovery", async () => {
-    for (const recover of [
-      () => {
-        throw new Error("recovery threw");
-      },
-      () => Promise.reject(new Error("recovery rejected")),
-    ]) {
+    for (const recover of failingBothWays("recovery threw", "recovery rejected")) {
       const a = source();
       let recoveries = 0;
       const done = awaitManyDispatch(
