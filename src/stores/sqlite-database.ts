@@ -24,7 +24,16 @@ interface Prepared {
   order: number[] | null;
   /** When it was last used, on the cache's clock: eviction drops the least recent. */
   used: number;
+  /** Whether it only reads and returns rows (a SELECT): such reads share the turn's transaction. */
+  readsOnly: boolean;
 }
+
+/**
+ * Connections holding a read transaction until the end of this turn of the event loop (see
+ * `#beginReading`). A write through any of them ends them all first, so no connection of this
+ * process reads past a write made before it.
+ */
+const reading = new Set<SqliteDatabase>();
 
 // SQLite result codes that mean the file cannot be used right now, rather than a wrong statement.
 const UNAVAILABLE_CODES = /^SQLITE_(BUSY|LOCKED|IOERR|CANTOPEN|FULL|READONLY|NOMEM|CORRUPT|NOTADB)/;
@@ -36,6 +45,12 @@ const UNAVAILABLE_CODES = /^SQLITE_(BUSY|LOCKED|IOERR|CANTOPEN|FULL|READONLY|NOM
  * statement and the prepared statement is cached. Statements run synchronously on the event
  * loop (better-sqlite3's design): that suits the small indexed reads and writes stores issue,
  * and costs less than a round trip to a server.
+ *
+ * Reads of a file database made in one turn of the event loop share one read transaction, so
+ * they see one snapshot, and the file locks SQLite takes per transaction (three system calls)
+ * are taken once: an authenticated connection reads its session and its user in one turn. Any
+ * write first ends the reads of every `SqliteDatabase` in the process, then runs on its own,
+ * so a read always sees the writes this process made before it.
  *
  * @example
  * ```ts
@@ -52,6 +67,11 @@ export class SqliteDatabase implements SqlDatabase {
   readonly #statements = new Map<string, Prepared>();
   readonly #cacheSize: number;
   #clock = 0;
+  /** Whether this connection holds the turn's read transaction (see `#beginReading`). */
+  #reading = false;
+  readonly #shareReads: boolean;
+  // bound once: the end of every turn that read
+  readonly #endReadingSoon = () => this.#endReading();
 
   /** @param filename a file path, or `":memory:"` for a private in-memory database. */
   constructor(filename: string, options: SqliteDatabaseOptions = {}) {
@@ -59,6 +79,8 @@ export class SqliteDatabase implements SqlDatabase {
     try {
       this.#db = new Database(filename, { timeout: options.busyTimeoutMs ?? 5000 });
       this.#db.pragma("journal_mode = WAL");
+      // an in-memory database takes no file locks: nothing to share
+      this.#shareReads = !this.#db.memory;
     } catch (error) {
       throw new BackendUnavailable(
         `Cannot open the SQLite database ${JSON.stringify(filename)}: ${(error as Error).message}. ` +
@@ -81,6 +103,7 @@ export class SqliteDatabase implements SqlDatabase {
 
   async close(): Promise<void> {
     if (!this.#db.open) return;
+    this.#endReading();
     this.#statements.clear();
     this.#db.close();
   }
@@ -96,13 +119,42 @@ export class SqliteDatabase implements SqlDatabase {
     use: (statement: Statement<unknown[], unknown>, args: unknown[]) => T,
   ): Promise<T> {
     try {
-      const { statement, order } = this.#prepare(sql);
+      const { statement, order, readsOnly } = this.#prepare(sql);
       const count = order === null ? params.length : order.length;
       const args = new Array<unknown>(count);
       for (let i = 0; i < count; i++) args[i] = toSqlite(params[order === null ? i : order[i]!]);
+      if (readsOnly && use === readRows) this.#beginReading();
+      else if (reading.size > 0) for (const db of reading) db.#endReading();
       return Promise.resolve(use(statement, args));
     } catch (error) {
       return Promise.reject(classify(error, sql));
+    }
+  }
+
+  /**
+   * Opens the turn's read transaction, unless one is open (ours, or the caller's own BEGIN run
+   * through execute()). Ended by the next write or, at the latest, once this turn's I/O callbacks
+   * and promise reactions are done: held no longer, a reader never keeps a checkpoint waiting.
+   */
+  #beginReading(): void {
+    if (!this.#shareReads || this.#db.inTransaction) return;
+    this.#prepare("BEGIN").statement.run();
+    this.#reading = true;
+    reading.add(this);
+    setImmediate(this.#endReadingSoon);
+  }
+
+  #endReading(): void {
+    if (!this.#reading) return;
+    this.#reading = false;
+    reading.delete(this);
+    if (!this.#db.inTransaction) return;
+    try {
+      this.#prepare("COMMIT").statement.run();
+    } catch {
+      // a transaction that only read has nothing to lose; this may run from setImmediate, where
+      // a throw would end the process
+      rollBack(this.#db);
     }
   }
 
@@ -114,7 +166,10 @@ export class SqliteDatabase implements SqlDatabase {
       return cached;
     }
     const { text, order } = rewritePlaceholders(sql);
-    const prepared: Prepared = { statement: this.#db.prepare(text), order, used: ++this.#clock };
+    const statement = this.#db.prepare(text);
+    // BEGIN and COMMIT are read-only too, but return no rows
+    const readsOnly = statement.reader && statement.readonly;
+    const prepared: Prepared = { statement, order, used: ++this.#clock, readsOnly };
     if (this.#statements.size >= this.#cacheSize) this.#evictLeastRecent();
     this.#statements.set(sql, prepared);
     return prepared;
@@ -138,6 +193,14 @@ function readRows(statement: Statement<unknown[], unknown>, args: unknown[]): un
   if (statement.reader) return statement.all(...args);
   statement.run(...args);
   return [];
+}
+
+function rollBack(db: Database.Database): void {
+  try {
+    db.prepare("ROLLBACK").run();
+  } catch {
+    // the connection is unusable; its next statement reports why
+  }
 }
 
 function countChanges(statement: Statement<unknown[], unknown>, args: unknown[]): number {
