@@ -11,6 +11,7 @@
  *   node --import tsx bench/auth-stack.ts [--connections 20000]
  */
 import { Session as Inspector } from "node:inspector/promises";
+import { setImmediate } from "node:timers/promises";
 import { parseArgs } from "node:util";
 import type { ReceiveEvent, SendEvent, WebsocketScope } from "switchboard";
 import { GREETING, prepareDatabase, SESSION_COOKIE } from "./scenarios/auth-handshake/fixture.js";
@@ -96,9 +97,16 @@ async function rawConnection(): Promise<void> {
   await Promise.resolve();
 }
 
-/** Serves `count` connections one after the other. */
+/**
+ * Serves `count` connections one after the other, each in a turn of the event loop of its own,
+ * as a server serves one arriving alone: what lasts for a turn (SqliteDatabase's shared read
+ * transaction) must not carry over to the next connection. Both sides pay the same for the turn.
+ */
 async function repeat(connection: () => Promise<void>, count: number): Promise<void> {
-  for (let i = 0; i < count; i++) await connection();
+  for (let i = 0; i < count; i++) {
+    await connection();
+    await setImmediate();
+  }
 }
 
 /** µs per connection over `connections`, after a warm-up. */
