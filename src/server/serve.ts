@@ -63,6 +63,7 @@ export async function serve(app: Application, options: ServeOptions = {}): Promi
     logger,
     upgrade: upgrader.upgrade,
     sessions: new Set(),
+    newcomers: [],
     connecting: new Set(),
     activity,
     // the real port is known once bound, below; until then each socket is asked

@@ -15,8 +15,10 @@ export type Upgrade = (
   accept: WebsocketAcceptEvent,
 ) => WebSocket | null;
 
-// ws calls the handleUpgrade callback synchronously (no verifyClient is set), so one shared
-// callback can hand the socket over instead of a closure per connection.
+// ws calls the handleUpgrade callback, handleProtocols and its "headers" listeners synchronously
+// (no verifyClient is set), so the accept being applied and the socket handed over pass through
+// two variables instead of a map and a closure per connection.
+let applying: WebsocketAcceptEvent | null = null;
 let upgraded: WebSocket | null = null;
 
 function captureUpgraded(ws: WebSocket): void {
@@ -28,21 +30,24 @@ function captureUpgraded(ws: WebSocket): void {
  * its `handleProtocols` and `headers` hooks read the accept event being applied.
  */
 export function createUpgrader(maxPayload: number): { upgrade: Upgrade; close: () => void } {
-  const accepts = new WeakMap<IncomingMessage, WebsocketAcceptEvent>();
   const wss = new WebSocketServer({
     noServer: true,
     clientTracking: false,
     perMessageDeflate: false,
     maxPayload,
-    handleProtocols: (_offered, req) => accepts.get(req)?.subprotocol ?? false,
+    handleProtocols: () => applying?.subprotocol ?? false,
   });
-  wss.on("headers", (lines, req) => {
-    for (const [name, value] of accepts.get(req)?.headers ?? []) lines.push(`${name}: ${value}`);
+  wss.on("headers", (lines) => {
+    const extra = applying?.headers;
+    if (extra !== undefined) for (const [name, value] of extra) lines.push(`${name}: ${value}`);
   });
   const upgrade: Upgrade = (req, socket, head, accept) => {
-    accepts.set(req, accept);
-    wss.handleUpgrade(req, socket, head, captureUpgraded);
-    accepts.delete(req);
+    applying = accept;
+    try {
+      wss.handleUpgrade(req, socket, head, captureUpgraded);
+    } finally {
+      applying = null;
+    }
     const ws = upgraded;
     upgraded = null;
     return ws;

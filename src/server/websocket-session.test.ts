@@ -159,6 +159,72 @@ describe("serve > WebSocket", () => {
     ]);
   });
 
+  test("delivers a frame sent with the request when the application accepts in the same turn", async (t) => {
+    const events: ReceiveEvent[] = [];
+    const received = gate();
+    // no await of I/O before the accept: the socket is never watched during the handshake
+    const { handle } = await startServer(t, async (_scope, receive, send) => {
+      events.push(await receive());
+      await send({ type: "websocket.accept" });
+      events.push(await receive());
+      received.open();
+    });
+    const mask = Buffer.from([1, 2, 3, 4]);
+    const payload = Buffer.from("with the request").map((byte, i) => byte ^ mask[i % 4]!);
+    const frame = Buffer.concat([Buffer.from([0x81, 0x80 | payload.length]), mask, payload]);
+    const socket = rawUpgrade(handle.port, "/", frame);
+    await received.promise;
+    socket.destroy();
+    assert.deepEqual(events, [
+      { type: "websocket.connect" },
+      { type: "websocket.receive", text: "with the request" },
+    ]);
+  });
+
+  test("notices a client that half-closed right after its request while the application decides", async (t) => {
+    const events: ReceiveEvent[] = [];
+    const decided = gate();
+    const { handle, logger } = await startServer(t, async (_scope, receive, send) => {
+      events.push(await receive());
+      await new Promise((resolve) => setTimeout(resolve, 50)); // the FIN arrives meanwhile
+      events.push(await receive());
+      await send({ type: "websocket.accept" });
+      decided.open();
+    });
+    const socket = rawUpgrade(handle.port, "/half-closed");
+    socket.end();
+    await decided.promise;
+    const [entry] = await logger.accessCount(1);
+    assert.equal((entry as WebsocketAccessEntry).outcome, "gone");
+    assert.deepEqual(events, [
+      { type: "websocket.connect" },
+      { type: "websocket.disconnect", code: 1006 },
+    ]);
+    socket.destroy();
+  });
+
+  test("notices a client that reset the connection right after its request", async (t) => {
+    const events: ReceiveEvent[] = [];
+    const decided = gate();
+    const { handle, logger } = await startServer(t, async (_scope, receive, send) => {
+      events.push(await receive());
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      events.push(await receive());
+      await send({ type: "websocket.accept" });
+      decided.open();
+    });
+    const socket = rawUpgrade(handle.port, "/reset");
+    socket.on("error", () => {});
+    socket.resetAndDestroy();
+    await decided.promise;
+    const [entry] = await logger.accessCount(1);
+    assert.equal((entry as WebsocketAccessEntry).outcome, "gone");
+    assert.deepEqual(events, [
+      { type: "websocket.connect" },
+      { type: "websocket.disconnect", code: 1006 },
+    ]);
+  });
+
   test("refuses the handshake with 403 and no upgrade when the application closes before accepting", async (t) => {
     const { wsUrl, logger } = await startServer(t, async (_scope, receive, send) => {
       await receive();

@@ -58,6 +58,8 @@ interface Handshake {
   head: Buffer;
   /** When the application must have answered (on `performance.now()`'s clock). */
   deadline: number;
+  /** Whether the socket is watched for the client leaving (see #watch). */
+  watched: boolean;
 }
 
 const enum State {
@@ -76,7 +78,9 @@ export interface WebsocketContext {
   upgrade: Upgrade;
   /** Live sessions, for keepalive pings and shutdown. */
   sessions: Set<WebsocketSession>;
-  /** Sessions whose handshake is unanswered, for the server's deadline sweep. */
+  /** Sessions whose handshake began in this turn of the event loop (see #watch). */
+  newcomers: WebsocketSession[];
+  /** Sessions whose handshake outlived its first turn unanswered, for the deadline sweep. */
   connecting: Set<WebsocketSession>;
   activity: Activity;
   serverAddress: ServerAddress;
@@ -102,19 +106,48 @@ export class WebsocketSession {
     this.#context = context;
     this.#scope = buildWebsocketScope(req, context.serverAddress);
     this.#queue = new EventQueue(context.options.maxQueuedMessages, this, CONNECT);
+    // at once: the server took its own listener off, and an unheard "error" ends the process
+    socket.on("error", ignore);
+    const deadline = this.#started + context.options.handshakeTimeoutMs;
+    this.#handshake = { req, socket, head, deadline, watched: false };
+    context.sessions.add(this);
+    if (context.newcomers.push(this) === 1) {
+      setImmediate(WebsocketSession.#watchNewcomers, context);
+    }
+  }
+
+  /**
+   * Once per turn of the event loop, after its I/O callbacks and promise reactions: the
+   * handshakes that began in it and are still unanswered start being watched. Most applications
+   * answer within the turn (a session and a user read from SQLite, a token checked), and their
+   * sockets never pay for the listeners; no event of the socket can be missed meanwhile, as its
+   * next ones come in a later turn (the first, "end" or "close", is checked for below).
+   */
+  static #watchNewcomers(context: WebsocketContext): void {
+    const sessions = context.newcomers;
+    context.newcomers = [];
+    for (const session of sessions) session.#watch();
+  }
+
+  #watch(): void {
+    const handshake = this.#handshake;
+    if (handshake === null) return;
+    const { socket } = handshake;
+    if (socket.destroyed || socket.readableEnded) {
+      this.#end("gone", null, DROPPED);
+      socket.destroy();
+      return;
+    }
+    handshake.watched = true;
     // shared listeners and one sweep for every handshake's deadline (see serve): no timer and no
     // bound listener per connection
     (socket as HandshakeSocket)[kSession] = this;
-    socket.on("error", ignore);
     // reading while the application decides is how a client that leaves is noticed ("end": the
     // server's sockets allow half-open, so a FIN alone does not close them)
     socket.on("data", WebsocketSession.#onEarlyData);
     socket.on("end", WebsocketSession.#onHandshakeSocketClose);
     socket.on("close", WebsocketSession.#onHandshakeSocketClose);
-    const deadline = this.#started + context.options.handshakeTimeoutMs;
-    this.#handshake = { req, socket, head, deadline };
-    context.sessions.add(this);
-    context.connecting.add(this);
+    this.#context.connecting.add(this);
   }
 
   /**
@@ -343,6 +376,7 @@ export class WebsocketSession {
     const handshake = this.#handshake;
     if (handshake === null) return null;
     this.#handshake = null;
+    if (!handshake.watched) return handshake;
     this.#context.connecting.delete(this);
     // the socket stays flowing: ws adds its own "data" listener in the same tick
     const { socket } = handshake;
