@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { StopConsumer } from "../errors.js";
 import { awaitManyDispatch } from "./await-many-dispatch.js";
 import { gate, settle } from "../../test/support/async.js";
 
@@ -148,6 +149,30 @@ describe("awaitManyDispatch", () => {
       a.push("2");
       await assert.rejects(done, /recovery (threw|rejected)/);
       assert.equal(recoveries, 1);
+    }
+  });
+
+  test("ends with a StopConsumer thrown or rejected by a dispatch, without recovering from it", async () => {
+    for (const how of ["throws", "rejects"]) {
+      const a = source();
+      const stop = new StopConsumer(`stop ${how}`);
+      let recoveries = 0;
+      const done = awaitManyDispatch(
+        [a.read],
+        () => {
+          if (how === "throws") throw stop;
+          return Promise.reject(stop);
+        },
+        undefined,
+        () => {
+          recoveries++; // a recovery that goes on would dispatch "2"
+        },
+      );
+      a.push("1");
+      a.push("2");
+      await assert.rejects(done, (error) => error === stop);
+      assert.equal(recoveries, 0);
+      assert.equal(a.reads, 1);
     }
   });
 

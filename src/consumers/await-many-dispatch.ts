@@ -1,3 +1,5 @@
+import { StopConsumer } from "../errors.js";
+
 /**
  * Reads every source one event at a time and hands the events to `dispatch` one at a time, in the
  * order they arrived, awaiting each dispatch before the next: Channels' `await_many_dispatch`.
@@ -9,7 +11,8 @@
  * `dispatch` and `recover` are called on `target`, so a consumer passes its methods as they are
  * instead of binding them for every connection. `recover` gets what a dispatch threw or rejected
  * with, and the event it was dispatching: what it returns stands for that dispatch (a promise is
- * awaited), and what it throws or rejects with ends the loop.
+ * awaited), and what it throws or rejects with ends the loop. A `StopConsumer` is never recovered
+ * from: it ends the loop as it is (every connection ends with one, so it is not thrown twice).
  */
 export function awaitManyDispatch<E, T = undefined>(
   sources: ReadonlyArray<() => Promise<E>>,
@@ -157,7 +160,7 @@ class Dispatcher<E, T> {
   /** The running dispatch failed: recovered once if the target can, else the loop stops. */
   #onFailed(error: unknown): void {
     const recover = this.#recover;
-    if (recover === null || this.#recovering) {
+    if (recover === null || this.#recovering || error instanceof StopConsumer) {
       this.#stopRunning(error);
       return;
     }

@@ -191,12 +191,12 @@ export class Consumer<S extends Scope = Scope> {
   }
 
   /**
-   * The loop's recovery for a failed handler: StopConsumer ends the connection as it is, and so
-   * does a failure in the client's disconnect handler, since every later read would hand the same
-   * disconnect back and the connection would never end.
+   * The loop's recovery for a failed handler (StopConsumer never gets here: it ends the loop as
+   * it is). A failure in the client's disconnect handler ends the connection too, since every
+   * later read would hand the same disconnect back and the connection would never end.
    */
   static #recover(this: Consumer, error: unknown, message: Dispatchable): void | Promise<void> {
-    if (error instanceof StopConsumer || DISCONNECTS.has(message.type)) throw error;
+    if (DISCONNECTS.has(message.type)) throw error;
     return this.handlerFailed(error);
   }
 

@@ -199,6 +199,25 @@ describe("WebsocketConsumer", () => {
     await communicator.wait();
   });
 
+  test("ends on StopConsumer even when handlerFailed would go on", async () => {
+    const failures: unknown[] = [];
+    class Stopper extends WebsocketConsumer {
+      override async receive() {
+        await this.close();
+        throw new StopConsumer("done");
+      }
+      protected override handlerFailed(error: unknown) {
+        failures.push(error);
+      }
+    }
+    const communicator = new WebsocketCommunicator(Stopper.asApp(), "/");
+    await communicator.connect();
+    await communicator.sendTo({ text: "bye" });
+    assert.deepEqual(await communicator.receiveOutput(), { type: "websocket.close" });
+    await communicator.wait();
+    assert.deepEqual(failures, []);
+  });
+
   test("stops every disconnect with one shared, frozen StopConsumer that captured no stack", async () => {
     const stops: unknown[] = [];
     class Watcher extends WebsocketConsumer {
