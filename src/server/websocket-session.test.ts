@@ -1,11 +1,45 @@
 import assert from "node:assert/strict";
 import { once } from "node:events";
-import { describe, test } from "node:test";
+import type { Socket } from "node:net";
+import { describe, test, type TestContext } from "node:test";
 import { DenyConnection } from "../errors.js";
 import type { ReceiveEvent, WebsocketScope } from "../types/asgi.js";
 import type { WebsocketAccessEntry } from "./logger.js";
 import { gate } from "../../test/support/async.js";
 import { closed, connect, echo, nextMessage, rawUpgrade, startServer } from "./test-server.js";
+
+/** A client's text frame, masked as clients must. */
+function maskedTextFrame(text: string): Buffer {
+  const mask = Buffer.from([1, 2, 3, 4]);
+  const payload = Buffer.from(text).map((byte, i) => byte ^ mask[i % 4]!);
+  return Buffer.concat([Buffer.from([0x81, 0x80 | payload.length]), mask, payload]);
+}
+
+/**
+ * A client sends its upgrade request and `leave`s at once, while the application takes 50 ms to
+ * decide: the handshake must end as gone, and the application see the disconnect.
+ */
+async function assertNoticedLeaving(t: TestContext, leave: (socket: Socket) => void) {
+  const events: ReceiveEvent[] = [];
+  const decided = gate();
+  const { handle, logger } = await startServer(t, async (_scope, receive, send) => {
+    events.push(await receive());
+    await new Promise((resolve) => setTimeout(resolve, 50)); // the client leaves meanwhile
+    events.push(await receive());
+    await send({ type: "websocket.accept" });
+    decided.open();
+  });
+  const socket = rawUpgrade(handle.port, "/leaving");
+  leave(socket);
+  await decided.promise;
+  const [entry] = await logger.accessCount(1);
+  assert.equal((entry as WebsocketAccessEntry).outcome, "gone");
+  assert.deepEqual(events, [
+    { type: "websocket.connect" },
+    { type: "websocket.disconnect", code: 1006 },
+  ]);
+  socket.destroy();
+}
 
 describe("serve > WebSocket", () => {
   test("builds the scope and yields websocket.connect first", async (t) => {
@@ -147,10 +181,7 @@ describe("serve > WebSocket", () => {
       events.push(await receive());
       received.open();
     });
-    const mask = Buffer.from([1, 2, 3, 4]);
-    const payload = Buffer.from("early").map((byte, i) => byte ^ mask[i % 4]!);
-    const frame = Buffer.concat([Buffer.from([0x81, 0x80 | payload.length]), mask, payload]);
-    const socket = rawUpgrade(handle.port, "/", frame);
+    const socket = rawUpgrade(handle.port, "/", maskedTextFrame("early"));
     await received.promise;
     socket.destroy();
     assert.deepEqual(events, [
@@ -169,10 +200,7 @@ describe("serve > WebSocket", () => {
       events.push(await receive());
       received.open();
     });
-    const mask = Buffer.from([1, 2, 3, 4]);
-    const payload = Buffer.from("with the request").map((byte, i) => byte ^ mask[i % 4]!);
-    const frame = Buffer.concat([Buffer.from([0x81, 0x80 | payload.length]), mask, payload]);
-    const socket = rawUpgrade(handle.port, "/", frame);
+    const socket = rawUpgrade(handle.port, "/", maskedTextFrame("with the request"));
     await received.promise;
     socket.destroy();
     assert.deepEqual(events, [
@@ -182,47 +210,14 @@ describe("serve > WebSocket", () => {
   });
 
   test("notices a client that half-closed right after its request while the application decides", async (t) => {
-    const events: ReceiveEvent[] = [];
-    const decided = gate();
-    const { handle, logger } = await startServer(t, async (_scope, receive, send) => {
-      events.push(await receive());
-      await new Promise((resolve) => setTimeout(resolve, 50)); // the FIN arrives meanwhile
-      events.push(await receive());
-      await send({ type: "websocket.accept" });
-      decided.open();
-    });
-    const socket = rawUpgrade(handle.port, "/half-closed");
-    socket.end();
-    await decided.promise;
-    const [entry] = await logger.accessCount(1);
-    assert.equal((entry as WebsocketAccessEntry).outcome, "gone");
-    assert.deepEqual(events, [
-      { type: "websocket.connect" },
-      { type: "websocket.disconnect", code: 1006 },
-    ]);
-    socket.destroy();
+    await assertNoticedLeaving(t, (socket) => socket.end());
   });
 
   test("notices a client that reset the connection right after its request", async (t) => {
-    const events: ReceiveEvent[] = [];
-    const decided = gate();
-    const { handle, logger } = await startServer(t, async (_scope, receive, send) => {
-      events.push(await receive());
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      events.push(await receive());
-      await send({ type: "websocket.accept" });
-      decided.open();
+    await assertNoticedLeaving(t, (socket) => {
+      socket.on("error", () => {});
+      socket.resetAndDestroy();
     });
-    const socket = rawUpgrade(handle.port, "/reset");
-    socket.on("error", () => {});
-    socket.resetAndDestroy();
-    await decided.promise;
-    const [entry] = await logger.accessCount(1);
-    assert.equal((entry as WebsocketAccessEntry).outcome, "gone");
-    assert.deepEqual(events, [
-      { type: "websocket.connect" },
-      { type: "websocket.disconnect", code: 1006 },
-    ]);
   });
 
   test("refuses the handshake with 403 and no upgrade when the application closes before accepting", async (t) => {

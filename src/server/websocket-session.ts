@@ -58,8 +58,6 @@ interface Handshake {
   head: Buffer;
   /** When the application must have answered (on `performance.now()`'s clock). */
   deadline: number;
-  /** Whether the socket is watched for the client leaving (see #watch). */
-  watched: boolean;
 }
 
 const enum State {
@@ -109,7 +107,7 @@ export class WebsocketSession {
     // at once: the server took its own listener off, and an unheard "error" ends the process
     socket.on("error", ignore);
     const deadline = this.#started + context.options.handshakeTimeoutMs;
-    this.#handshake = { req, socket, head, deadline, watched: false };
+    this.#handshake = { req, socket, head, deadline };
     context.sessions.add(this);
     if (context.newcomers.push(this) === 1) {
       setImmediate(WebsocketSession.#watchNewcomers, context);
@@ -129,16 +127,15 @@ export class WebsocketSession {
     for (const session of sessions) session.#watch();
   }
 
+  /** Watches the socket of a handshake still unanswered; a watched session is in `connecting`. */
   #watch(): void {
     const handshake = this.#handshake;
     if (handshake === null) return;
     const { socket } = handshake;
     if (socket.destroyed || socket.readableEnded) {
-      this.#end("gone", null, DROPPED);
-      socket.destroy();
+      this.#clientLeft(socket);
       return;
     }
-    handshake.watched = true;
     // shared listeners and one sweep for every handshake's deadline (see serve): no timer and no
     // bound listener per connection
     (socket as HandshakeSocket)[kSession] = this;
@@ -348,9 +345,13 @@ export class WebsocketSession {
   /** The client left before the application answered its handshake. */
   static #onHandshakeSocketClose(this: Duplex): void {
     // only listening while the handshake is open: #endHandshake removes this listener
-    ((this as HandshakeSocket)[kSession] as WebsocketSession).#end("gone", null, DROPPED);
+    ((this as HandshakeSocket)[kSession] as WebsocketSession).#clientLeft(this);
+  }
+
+  #clientLeft(socket: Duplex): void {
+    this.#end("gone", null, DROPPED);
     // after an "end" the socket is half-open: nothing will be written to it, so let it go
-    this.destroy();
+    socket.destroy();
   }
 
   /** Frames sent before the 101 response: kept for the WebSocket, within a bound. */
@@ -376,8 +377,8 @@ export class WebsocketSession {
     const handshake = this.#handshake;
     if (handshake === null) return null;
     this.#handshake = null;
-    if (!handshake.watched) return handshake;
-    this.#context.connecting.delete(this);
+    // only a watched socket has listeners to take off (see #watch)
+    if (!this.#context.connecting.delete(this)) return handshake;
     // the socket stays flowing: ws adds its own "data" listener in the same tick
     const { socket } = handshake;
     (socket as HandshakeSocket)[kSession] = null;

@@ -67,8 +67,6 @@ export class SqliteDatabase implements SqlDatabase {
   readonly #statements = new Map<string, Prepared>();
   readonly #cacheSize: number;
   #clock = 0;
-  /** Whether this connection holds the turn's read transaction (see `#beginReading`). */
-  #reading = false;
   readonly #shareReads: boolean;
   // bound once: the end of every turn that read
   readonly #endReadingSoon = () => this.#endReading();
@@ -139,16 +137,13 @@ export class SqliteDatabase implements SqlDatabase {
   #beginReading(): void {
     if (!this.#shareReads || this.#db.inTransaction) return;
     this.#prepare("BEGIN").statement.run();
-    this.#reading = true;
     reading.add(this);
     setImmediate(this.#endReadingSoon);
   }
 
+  /** Ends the turn's read transaction, if this connection holds one (it is then in `reading`). */
   #endReading(): void {
-    if (!this.#reading) return;
-    this.#reading = false;
-    reading.delete(this);
-    if (!this.#db.inTransaction) return;
+    if (!reading.delete(this) || !this.#db.inTransaction) return;
     try {
       this.#prepare("COMMIT").statement.run();
     } catch {
