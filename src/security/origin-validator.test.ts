@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ImproperlyConfigured } from "../errors.js";
-import { WebsocketCommunicator } from "../testing/index.js";
+import { WebsocketCommunicator, type HeadersInit } from "../testing/index.js";
 import type { Application, WebsocketScope } from "../types/asgi.js";
 import {
   allowedHostsOriginValidator,
@@ -16,7 +16,7 @@ const accepting: Application<WebsocketScope> = async (_scope, receive, send) => 
 
 const quiet = { logger: () => {} };
 
-async function connects(app: Application<WebsocketScope>, headers: Record<string, string>) {
+async function connects(app: Application<WebsocketScope>, headers: HeadersInit) {
   const communicator = new WebsocketCommunicator(app, "/ws/", { headers });
   const result = await communicator.connect();
   await communicator.disconnect();
@@ -43,6 +43,56 @@ describe("originValidator", () => {
     assert.equal(await connects(app, { origin: "https://example.com:8443" }), true);
     assert.equal(await connects(app, { origin: "http://example.com:8443" }), false);
     assert.equal(await connects(app, { origin: "https://example.com" }), false);
+  });
+
+  it("matches a pattern with a scheme and no port only on that scheme's default port", async () => {
+    const http = originValidator(accepting, ["http://example.com"], quiet);
+    assert.equal(await connects(http, { origin: "http://example.com" }), true);
+    assert.equal(await connects(http, { origin: "http://example.com:80" }), true);
+    assert.equal(await connects(http, { origin: "http://example.com:8080" }), false);
+    assert.equal(await connects(http, { origin: "https://example.com" }), false);
+    const https = originValidator(accepting, ["https://example.com", "wss://example.org"], quiet);
+    assert.equal(await connects(https, { origin: "https://example.com:443" }), true);
+    assert.equal(await connects(https, { origin: "https://example.com:8443" }), false);
+    assert.equal(await connects(https, { origin: "wss://example.org" }), true);
+    assert.equal(await connects(https, { origin: "wss://example.org:8443" }), false);
+  });
+
+  it("matches a pattern without a scheme on any port unless it names one", async () => {
+    const anyPort = originValidator(accepting, ["example.com"], quiet);
+    assert.equal(await connects(anyPort, { origin: "http://example.com:8080" }), true);
+    const onePort = originValidator(accepting, ["example.com:8080"], quiet);
+    assert.equal(await connects(onePort, { origin: "https://example.com:8080" }), true);
+    assert.equal(await connects(onePort, { origin: "https://example.com" }), false);
+  });
+
+  it("refuses a handshake with several Origin headers, even when each is allowed", async () => {
+    const lines: string[] = [];
+    const app = originValidator(accepting, ["https://good.test"], {
+      logger: (line) => lines.push(line),
+    });
+    const twice: HeadersInit = [
+      ["origin", "https://good.test"],
+      ["origin", "https://evil.test"],
+    ];
+    assert.equal(await connects(app, twice), false);
+    assert.equal(
+      await connects(app, [
+        ["origin", "https://evil.test"],
+        ["origin", "https://good.test"],
+      ]),
+      false,
+    );
+    assert.equal(
+      await connects(app, [
+        ["origin", "https://good.test"],
+        ["origin", "https://good.test"],
+      ]),
+      false,
+    );
+    assert.equal(await connects(originValidator(accepting, ["*"], quiet), twice), false);
+    assert.equal(await connects(sameOriginValidator(accepting, quiet), twice), false);
+    assert.match(lines[0] ?? "", /several Origin headers/);
   });
 
   it("refuses a missing, null or malformed Origin unless '*' is allowed", async () => {
@@ -81,8 +131,14 @@ describe("allowedHostsOriginValidator", () => {
     assert.equal(await connects(app, { origin: "http://127.0.0.1:8000" }), false);
   });
 
-  it("refuses to be built with no hosts", () => {
-    assert.throws(() => allowedHostsOriginValidator(accepting, []), ImproperlyConfigured);
+  it("refuses every handshake with no hosts, and says so once when built", async () => {
+    const lines: string[] = [];
+    const app = allowedHostsOriginValidator(accepting, [], { logger: (line) => lines.push(line) });
+    assert.equal(lines.length, 1);
+    assert.match(lines[0] ?? "", /no allowed hosts, so it refuses every WebSocket handshake/);
+    assert.equal(await connects(app, { origin: "http://localhost" }), false);
+    assert.equal(await connects(app, {}), false);
+    assert.equal(lines.filter((line) => line.includes("no allowed hosts")).length, 1);
   });
 });
 

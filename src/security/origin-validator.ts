@@ -1,11 +1,15 @@
 import { ImproperlyConfigured } from "../errors.js";
 import type { Application, Headers, WebsocketScope } from "../types/asgi.js";
 
-/** An allowed origin as parsed once: scheme and port are optional constraints. */
+/**
+ * An allowed origin as parsed once: scheme and port are optional constraints. A pattern with a
+ * scheme has a port: the one it names, else the scheme's default, as an `Origin` has.
+ */
 interface OriginPattern {
   scheme: string | null;
   /** Lower-cased host; a leading `.` matches the domain and every subdomain. */
   host: string;
+  /** `null` (any port) only for a pattern without a scheme and without a port. */
   port: string | null;
   any: boolean;
 }
@@ -31,7 +35,8 @@ function parsePattern(pattern: string): OriginPattern {
       `Allowed origin "${pattern}" is not a host pattern: use "*", "example.com", ".example.com" or "https://example.com:8443".`,
     );
   }
-  return { scheme, host, port: portMatch?.[2] ?? null, any: false };
+  const port = portMatch?.[2] ?? (scheme === null ? null : (DEFAULT_PORTS[scheme] ?? ""));
+  return { scheme, host, port, any: false };
 }
 
 /** Parses an `Origin` header value; `null` for a missing, `"null"` or malformed origin. */
@@ -82,12 +87,30 @@ export function headerValue(headers: Headers, name: string): string | undefined 
   return undefined;
 }
 
-/** What a validator decides from the scope: `true` lets the connection through. */
-export type OriginCheck = (scope: WebsocketScope) => boolean;
+const REPEATED = Symbol("repeated Origin header");
 
 /**
- * Runs `inner` only when `check` passes; otherwise refuses the handshake (HTTP 403) without
- * running it. Shared by every origin validator so they differ only in the check.
+ * The handshake's one `Origin` value, `undefined` when it has none, or `REPEATED` when it has
+ * several: no browser sends two, and which one an intermediary would honour is anybody's guess,
+ * so every validator refuses such a handshake whatever it allows.
+ */
+function originHeader(headers: Headers): string | undefined | typeof REPEATED {
+  let origin: string | undefined;
+  for (const [key, value] of headers) {
+    if (key !== "origin") continue;
+    if (origin !== undefined) return REPEATED;
+    origin = value;
+  }
+  return origin;
+}
+
+/** What a validator decides from the handshake's one `Origin` value (if any) and its scope. */
+export type OriginCheck = (origin: string | undefined, scope: WebsocketScope) => boolean;
+
+/**
+ * Runs `inner` only when the handshake carries at most one `Origin` and `check` passes; otherwise
+ * refuses the handshake (HTTP 403) without running it. Shared by every origin validator so they
+ * differ only in the check.
  */
 function guard<S extends WebsocketScope>(
   inner: Application<S>,
@@ -100,10 +123,11 @@ function guard<S extends WebsocketScope>(
         `Origin validation applies to WebSocket connections only, not "${String((scope as { type: unknown }).type)}": wrap only the "websocket" entry of protocolTypeRouter.`,
       );
     }
-    if (check(scope)) return inner(scope, receive, send);
-    logger(
-      `origin refused: ${headerValue(scope.headers, "origin") ?? "(no Origin header)"} for ${scope.path}`,
-    );
+    const origin = originHeader(scope.headers);
+    if (origin !== REPEATED && check(origin, scope)) return inner(scope, receive, send);
+    const shown =
+      origin === REPEATED ? "(several Origin headers)" : (origin ?? "(no Origin header)");
+    logger(`origin refused: ${shown} for ${scope.path}`);
     // The client's first event is always websocket.connect; answering it with a close refuses the
     // handshake, which the server turns into an HTTP 403.
     await receive();
@@ -119,9 +143,11 @@ export interface OriginValidatorOptions {
 
 /**
  * Lets a WebSocket through only when its `Origin` header matches one of `allowedOrigins`, as
- * Channels' `OriginValidator` does. Patterns: `"*"` (anything, including no Origin), `"example.com"`,
- * `".example.com"` (the domain and its subdomains), `"https://example.com:8443"` (scheme and port
- * must match too). A connection without an Origin header passes only under `"*"`.
+ * Channels' `OriginValidator` does. Patterns: `"*"` (anything, including no Origin), `"example.com"`
+ * (any scheme and port), `".example.com"` (the domain and its subdomains), `"example.com:8443"`
+ * (that port, any scheme), `"https://example.com"` (that scheme on its default port, 443) and
+ * `"https://example.com:8443"`. A connection without an Origin header passes only under `"*"`;
+ * one with several Origin headers never passes.
  *
  * @example
  * ```ts
@@ -139,8 +165,8 @@ export function originValidator<S extends WebsocketScope>(
   const anyOrigin = patterns.some((pattern) => pattern.any);
   return guard(
     inner,
-    (scope) => {
-      const origin = parseOrigin(headerValue(scope.headers, "origin"));
+    (raw) => {
+      const origin = parseOrigin(raw);
       if (origin === null) return anyOrigin;
       return patterns.some((pattern) => matches(pattern, origin));
     },
@@ -150,7 +176,9 @@ export function originValidator<S extends WebsocketScope>(
 
 /**
  * Channels' `AllowedHostsOriginValidator`: the allowed origins are your allowed hosts (any scheme
- * and port). Pass the host names your site is served under.
+ * and port). Pass the host names your site is served under. With no hosts every handshake is
+ * refused, as Django refuses every request when `ALLOWED_HOSTS` is empty, and one log line says
+ * so when the validator is built.
  *
  * @example
  * ```ts
@@ -163,8 +191,8 @@ export function allowedHostsOriginValidator<S extends WebsocketScope>(
   options: OriginValidatorOptions = {},
 ): Application<S> {
   if (allowedHosts.length === 0) {
-    throw new ImproperlyConfigured(
-      'allowedHostsOriginValidator needs at least one host, e.g. ["localhost"]; use sameOriginValidator to accept whatever host the page was served from.',
+    (options.logger ?? console.warn)(
+      'allowedHostsOriginValidator has no allowed hosts, so it refuses every WebSocket handshake: pass the hosts the site is served under, e.g. ["localhost"], or use sameOriginValidator.',
     );
   }
   return originValidator(inner, allowedHosts, options);
@@ -200,8 +228,7 @@ export function sameOriginValidator<S extends WebsocketScope>(
   const allowMissing = options.allowMissingOrigin ?? false;
   return guard(
     inner,
-    (scope) => {
-      const raw = headerValue(scope.headers, "origin");
+    (raw, scope) => {
       if (raw === undefined) return allowMissing;
       return originIsHost(raw, scope.headers);
     },
