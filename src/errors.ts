@@ -45,6 +45,29 @@ export class DenyConnection extends SwitchboardError {
   override readonly status = 403;
 }
 
+/**
+ * Thrown from a WebSocket consumer's `connect()` to accept the connection, as `DenyConnection`
+ * refuses it (Channels' `AcceptConnection`): handy deep in a check that decides. Accepts with no
+ * subprotocol; thrown once the socket is accepted or closed, it fails the consumer with
+ * `ProtocolError`.
+ *
+ * @example
+ * ```ts
+ * function checkInvite(scope: WebsocketScope): never {
+ *   if (new URLSearchParams(scope.queryString).has("invite")) throw new AcceptConnection("invited");
+ *   throw new DenyConnection("an invitation is needed");
+ * }
+ * class Party extends WebsocketConsumer {
+ *   override connect(): void {
+ *     checkInvite(this.scope);
+ *   }
+ * }
+ * ```
+ */
+export class AcceptConnection extends SwitchboardError {
+  override readonly code = "ACCEPT_CONNECTION";
+}
+
 // Frozen intrinsics (node --frozen-intrinsics) make assigning Error.stackTraceLimit throw.
 const stackTraceLimitWritable =
   Object.getOwnPropertyDescriptor(Error, "stackTraceLimit")?.writable === true;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { DenyConnection, ProtocolError, StopConsumer } from "../errors.js";
+import { AcceptConnection, DenyConnection, ProtocolError, StopConsumer } from "../errors.js";
 import { WebsocketCommunicator } from "../testing/index.js";
 import type { WebsocketDisconnectEvent, WebsocketScope } from "../types/asgi.js";
 import { WebsocketConsumer } from "./websocket-consumer.js";
@@ -108,6 +108,39 @@ describe("WebsocketConsumer", () => {
     assert.equal((await communicator.connect()).connected, false);
     await communicator.disconnect(1006);
     assert.equal(disconnected, true);
+  });
+
+  test("accepts the handshake when connect throws AcceptConnection", async () => {
+    class Acceptor extends WebsocketConsumer {
+      override connect(): void {
+        throw new AcceptConnection("welcome");
+      }
+      override receive({ text }: WebsocketFrame) {
+        return this.send({ text: `got ${text}` });
+      }
+    }
+    const communicator = new WebsocketCommunicator(Acceptor.asApp(), "/");
+    assert.deepEqual(await communicator.connect(), {
+      connected: true,
+      subprotocol: null,
+      headers: [],
+    });
+    await communicator.sendTo({ text: "x" });
+    assert.equal(await communicator.receiveFrom(), "got x");
+    await communicator.disconnect();
+  });
+
+  test("fails with ProtocolError when AcceptConnection is thrown after accepting", async () => {
+    class LateAcceptor extends WebsocketConsumer {
+      override receive(): void {
+        throw new AcceptConnection("again");
+      }
+    }
+    const communicator = new WebsocketCommunicator(LateAcceptor.asApp(), "/");
+    await communicator.connect();
+    await communicator.sendTo({ text: "x" });
+    assert.deepEqual(await communicator.receiveOutput(), { type: "websocket.close", code: 1002 });
+    await assert.rejects(communicator.wait(), /already accepted/);
   });
 
   test("closes with 1008 when DenyConnection is thrown after accepting", async () => {

@@ -1,4 +1,5 @@
 import {
+  AcceptConnection,
   DenyConnection,
   ImproperlyConfigured,
   InvalidFrame,
@@ -29,7 +30,8 @@ export type WebsocketFrame =
  * (accepts by default), {@link receive} and {@link disconnect}; answer with {@link send},
  * {@link accept} and {@link close}.
  *
- * - Closing before accepting, or throwing `DenyConnection`, refuses the handshake (HTTP 403).
+ * - Closing before accepting, or throwing `DenyConnection`, refuses the handshake (HTTP 403);
+ *   throwing `AcceptConnection` from {@link connect} accepts it.
  * - An exception before accepting propagates (the server answers 500); after accepting the
  *   socket is closed with 1011 (or the error's `closeCode`) and the exception is rethrown.
  *   `InvalidFrame` after accepting closes with 1007 and the consumer carries on until the
@@ -70,7 +72,10 @@ export class WebsocketConsumer<S extends WebsocketScope = WebsocketScope> extend
     return joinGroups(layer, groups, channel).then(() => this.connect());
   }
 
-  /** Called when the client connects; accepts by default. Close or throw `DenyConnection` to refuse. */
+  /**
+   * Called when the client connects; accepts by default. Close or throw `DenyConnection` to
+   * refuse; `accept()` or throw `AcceptConnection` to accept.
+   */
   connect(): void | Promise<void> {
     return this.accept();
   }
@@ -169,8 +174,12 @@ export class WebsocketConsumer<S extends WebsocketScope = WebsocketScope> extend
   /** Called once the client is gone, with its close code (1006 when the connection dropped). */
   disconnect(_code: number): void | Promise<void> {}
 
-  /** A refusal or a client's bad frame closes the socket; the consumer waits for the disconnect. */
+  /**
+   * `AcceptConnection` accepts (a second accept fails with `ProtocolError`); a refusal or a
+   * client's bad frame closes the socket, and the consumer waits for the disconnect.
+   */
   protected override handlerFailed(error: unknown): void | Promise<void> {
+    if (error instanceof AcceptConnection) return this.accept();
     if (!(error instanceof DenyConnection || error instanceof InvalidFrame)) throw error;
     return this.close(this.#state === "connecting" ? undefined : error.closeCode);
   }
