@@ -2,7 +2,11 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { AcceptConnection, DenyConnection, ProtocolError, StopConsumer } from "../errors.js";
 import { WebsocketCommunicator } from "../testing/index.js";
-import type { WebsocketDisconnectEvent, WebsocketScope } from "../types/asgi.js";
+import type {
+  WebsocketDisconnectEvent,
+  WebsocketReceiveEvent,
+  WebsocketScope,
+} from "../types/asgi.js";
 import { WebsocketConsumer } from "./websocket-consumer.js";
 import type { WebsocketFrame } from "./websocket-consumer.js";
 
@@ -354,6 +358,35 @@ describe("WebsocketConsumer", () => {
     });
     assert.deepEqual(await communicator.receiveFrom(), Buffer.from("test data"));
     await communicator.disconnect();
+  });
+
+  test("fails with ProtocolError on a websocket.receive with neither text nor bytes", async () => {
+    const malformed = [
+      { type: "websocket.receive" },
+      { type: "websocket.receive", text: null, bytes: null },
+      { type: "websocket.receive", bytes: "not bytes" },
+    ] as unknown as WebsocketReceiveEvent[];
+    for (const event of malformed) {
+      const frames: WebsocketFrame[] = [];
+      class Recorder extends WebsocketConsumer {
+        override receive(frame: WebsocketFrame): void {
+          frames.push(frame);
+        }
+      }
+      const communicator = new WebsocketCommunicator(Recorder.asApp(), "/");
+      await communicator.connect();
+      await communicator.sendInput(event);
+      assert.deepEqual(await communicator.receiveOutput(), {
+        type: "websocket.close",
+        code: 1002,
+      });
+      await assert.rejects(
+        communicator.wait(),
+        (error) =>
+          error instanceof ProtocolError && /neither text .* nor bytes/.test(error.message),
+      );
+      assert.deepEqual(frames, []);
+    }
   });
 
   test("drops frames sent after close", async () => {

@@ -103,14 +103,18 @@ export class WebsocketConsumer<S extends WebsocketScope = WebsocketScope> extend
     );
   }
 
-  /** Handles `websocket.receive`: calls {@link receive} with the frame. */
+  /**
+   * Handles `websocket.receive`: calls {@link receive} with the frame. An event with neither text
+   * nor bytes (which the server never sends, but a middleware or a test might) fails the consumer
+   * with `ProtocolError` rather than reach {@link receive} as an empty frame.
+   */
   websocketReceive(event: WebsocketReceiveEvent): void | Promise<void> {
     // typeof, not `!== undefined`: a message relayed through a layer may carry `text: null`.
     // Not async: receive()'s own result is awaited by the dispatch loop, once per frame.
-    return this.receive(
-      typeof event.text === "string"
-        ? { text: event.text }
-        : { bytes: event.bytes ?? new Uint8Array() },
+    if (typeof event.text === "string") return this.receive({ text: event.text });
+    if (event.bytes instanceof Uint8Array) return this.receive({ bytes: event.bytes });
+    throw new ProtocolError(
+      "websocket.receive carries neither text (a string) nor bytes (a Uint8Array): whatever built the event (a middleware, a test's sendInput) must set one of them.",
     );
   }
 

@@ -283,6 +283,23 @@ export function channelLayerContract(
       }
     });
 
+    test("rejects a message using the reserved key __asgi_channel__, at send and groupSend", async (t) => {
+      const layer = await open(t);
+      const channel = await layer.newChannel();
+      await layer.groupAdd("room.reserved", channel);
+      const message = { type: "chat.message", __asgi_channel__: channel };
+      const reserved = (error: unknown) =>
+        error instanceof InvalidChannelMessage &&
+        /reserved key "__asgi_channel__"/.test(error.message);
+      await assert.rejects(layer.send(channel, message), reserved);
+      await assert.rejects(layer.groupSend("room.reserved", message), reserved);
+      await layer.send(channel, { type: "chat.message", nested: { __asgi_channel__: "fine" } });
+      assert.deepEqual(await layer.receive(channel), {
+        type: "chat.message",
+        nested: { __asgi_channel__: "fine" },
+      });
+    });
+
     test("rejects a message over maxMessageSize with MessageTooLarge", async (t) => {
       const layer = await open(t, { maxMessageSize: 100 });
       await layer.send("ok", { type: "x", text: "a".repeat(50) });

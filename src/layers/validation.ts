@@ -54,6 +54,9 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
+/** The key Channels' layers keep for themselves (the channel a group message is for). */
+const RESERVED_KEY = "__asgi_channel__";
+
 /**
  * Validates a channel message and returns its JSON encoding: what the Redis layer stores, and what
  * both layers decode with {@link decodeMessage}, so a message is plain JSON in every layer.
@@ -62,12 +65,18 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * ```ts
  * encodeMessage({ type: "chat.message", text: "hi" }, 1024); // '{"type":"chat.message","text":"hi"}'
  * encodeMessage({ text: "hi" }, 1024);                        // throws InvalidChannelMessage
+ * encodeMessage({ type: "x", __asgi_channel__: "a" }, 1024);  // throws InvalidChannelMessage
  * ```
  */
 export function encodeMessage(message: ChannelMessage, maxMessageSize: number): string {
   if (!isPlainObject(message) || typeof message.type !== "string") {
     throw new InvalidChannelMessage(
       'A channel message must be a plain object with a string "type", e.g. { type: "chat.message", text: "hi" }.',
+    );
+  }
+  if (Object.hasOwn(message, RESERVED_KEY)) {
+    throw new InvalidChannelMessage(
+      `Channel message of type "${message.type}" uses the reserved key "${RESERVED_KEY}", which channel layers keep for themselves: rename the field.`,
     );
   }
   let json: string;
