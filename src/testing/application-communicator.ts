@@ -1,6 +1,7 @@
 import { CommunicatorTimeout } from "../errors.js";
 import type { Application, ReceiveEvent, Scope, SendEvent } from "../types/asgi.js";
 import { AsyncQueue } from "./async-queue.js";
+import { checkApplication, checkScope, checkTimeout } from "./communicator-arguments.js";
 
 /** Default time, in milliseconds, a communicator waits for the application. */
 export const DEFAULT_TIMEOUT_MS = 1000;
@@ -38,6 +39,8 @@ export class ApplicationCommunicator<S extends Scope = Scope> {
   readonly #finished: Promise<void>;
 
   constructor(application: Application<S>, scope: S) {
+    checkApplication(application);
+    checkScope(scope);
     this.scope = scope;
     const receive = () => this.#input.shift();
     const send = async (event: SendEvent) => this.#output.push(event);
@@ -66,6 +69,7 @@ export class ApplicationCommunicator<S extends Scope = Scope> {
    * application returned without sending anything more.
    */
   async receiveOutput(timeoutMs = DEFAULT_TIMEOUT_MS): Promise<SendEvent> {
+    checkTimeout(timeoutMs, "timeoutMs");
     if (this.#output.size > 0) return this.#output.shift();
     const read = this.#output.next();
     let timer: NodeJS.Timeout | undefined;
@@ -93,6 +97,7 @@ export class ApplicationCommunicator<S extends Scope = Scope> {
    * arriving meanwhile). Use it to assert silence; it always takes the full timeout when silent.
    */
   async receiveNothing(timeoutMs = 100): Promise<boolean> {
+    checkTimeout(timeoutMs, "timeoutMs");
     this.#throwIfFailed();
     if (this.#output.size > 0) return false;
     await new Promise((resolve) => setTimeout(resolve, timeoutMs));
@@ -106,6 +111,7 @@ export class ApplicationCommunicator<S extends Scope = Scope> {
    * and release what it holds, and this rejects with {@link CommunicatorTimeout}.
    */
   async wait(timeoutMs = DEFAULT_TIMEOUT_MS): Promise<void> {
+    checkTimeout(timeoutMs, "timeoutMs");
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<boolean>((resolve) => {
       timer = setTimeout(() => resolve(true), timeoutMs);

@@ -1,6 +1,7 @@
 import { ProtocolError } from "../errors.js";
 import type { Application, Headers, HttpScope } from "../types/asgi.js";
 import { ApplicationCommunicator, DEFAULT_TIMEOUT_MS } from "./application-communicator.js";
+import { checkBody, checkOptionalObject, checkString } from "./communicator-arguments.js";
 import { connectionFields } from "./request-target.js";
 import type { HeadersInit } from "./request-target.js";
 import type { OptionalWhenEmpty } from "./scope-extras.js";
@@ -47,6 +48,9 @@ export class HttpCommunicator<S extends HttpScope = HttpScope> extends Applicati
     headers?: HeadersInit,
     ...[extras]: OptionalWhenEmpty<HttpScopeExtras<S>>
   ) {
+    checkString(method, "method", '"GET"');
+    checkBody(body);
+    checkOptionalObject(extras, "extras", '{ client: ["10.0.0.1", 1234] }');
     const scope = {
       type: "http",
       method: method.toUpperCase(),

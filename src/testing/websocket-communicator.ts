@@ -1,6 +1,14 @@
-import { ProtocolError } from "../errors.js";
+import { ImproperlyConfigured, ProtocolError } from "../errors.js";
 import type { Application, Headers, SendEvent, WebsocketScope } from "../types/asgi.js";
 import { ApplicationCommunicator, DEFAULT_TIMEOUT_MS } from "./application-communicator.js";
+import {
+  checkFrame,
+  checkOptionalObject,
+  checkSubprotocols,
+  describeValue,
+  jsonText,
+} from "./communicator-arguments.js";
+import type { ClientFrame } from "./communicator-arguments.js";
 import { connectionFields } from "./request-target.js";
 import type { HeadersInit } from "./request-target.js";
 import type { OptionalWhenEmpty } from "./scope-extras.js";
@@ -52,12 +60,14 @@ export class WebsocketCommunicator<
     path: string,
     ...[options]: OptionalWhenEmpty<WebsocketCommunicatorOptions<S>>
   ) {
-    const { headers, subprotocols, ...extras } = options ?? {};
+    checkOptionalObject(options, "options", '{ headers: { origin: "https://example.com" } }');
+    const { headers, subprotocols = [], ...extras } = options ?? {};
+    checkSubprotocols(subprotocols);
     const scope = {
       type: "websocket",
       ...connectionFields(path, headers),
       scheme: "ws",
-      subprotocols: subprotocols ?? [],
+      subprotocols,
       ...extras,
     } as WebsocketScope as S;
     super(application, scope);
@@ -81,14 +91,17 @@ export class WebsocketCommunicator<
     );
   }
 
-  /** Sends one frame from the client: `{ text }` or `{ bytes }`. */
-  async sendTo(frame: { text: string } | { bytes: Uint8Array }): Promise<void> {
-    await this.sendInput({ type: "websocket.receive", ...frame });
+  /**
+   * Sends one frame from the client: `{ text }` or `{ bytes }`. `{ text: "" }` is an empty text
+   * frame; a frame with neither (or both) is refused with `ImproperlyConfigured`.
+   */
+  async sendTo(frame: ClientFrame): Promise<void> {
+    await this.sendInput({ type: "websocket.receive", ...checkFrame(frame) });
   }
 
-  /** Sends `data` as a JSON text frame. */
+  /** Sends `data` as a JSON text frame; `data` must be JSON-serialisable. */
   async sendJsonTo(data: unknown): Promise<void> {
-    await this.sendTo({ text: JSON.stringify(data) });
+    await this.sendTo({ text: jsonText(data) });
   }
 
   /** The next frame the application sent: a string for text, bytes for binary. */
@@ -114,6 +127,11 @@ export class WebsocketCommunicator<
 
   /** Sends `websocket.disconnect` with `code` and waits for the application to return. */
   async disconnect(code = 1000, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<void> {
+    if (!Number.isInteger(code)) {
+      throw new ImproperlyConfigured(
+        `disconnect() code must be an integer close code such as 1000, got ${describeValue(code)}.`,
+      );
+    }
     await this.sendInput({ type: "websocket.disconnect", code });
     await this.wait(timeoutMs);
   }
