@@ -246,6 +246,17 @@ describe("Consumer with a channel layer", () => {
     assert.deepEqual(await layer.receive(channel), { type: "chat.message", text: "direct" });
   });
 
+  test("fails instead of calling accept, send or close when a layer message is typed after one", async () => {
+    for (const type of ["accept", "send", "close"]) {
+      const communicator = new WebsocketCommunicator(Room.asApp({ channelLayer: layer }), "/");
+      await communicator.connect();
+      const channel = (await communicator.receiveFrom()) as string;
+      await layer.send(channel, { type, text: "from the layer" });
+      assert.deepEqual(await communicator.receiveOutput(), { type: "websocket.close", code: 1011 });
+      await assert.rejects(communicator.wait(), NoHandlerForMessage, type);
+    }
+  });
+
   test("lets a running layer handler finish before a failing client source ends the connection", async () => {
     const log: string[] = [];
     const held = gate();

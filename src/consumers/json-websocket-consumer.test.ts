@@ -20,6 +20,14 @@ describe("JsonWebsocketConsumer", () => {
     await communicator.disconnect();
   });
 
+  test("sends compact JSON with non-ASCII characters as they are, not json.dumps' spacing and escapes", async () => {
+    const communicator = new WebsocketCommunicator(JsonEcho.asApp(), "/json/");
+    await communicator.connect();
+    await communicator.sendJsonTo({ a: 1, b: [1, 2], c: "café" });
+    assert.equal(await communicator.receiveFrom(), '{"echo":{"a":1,"b":[1,2],"c":"café"}}');
+    await communicator.disconnect();
+  });
+
   test("closes with 1007 on malformed JSON, calls no handler and does not crash", async () => {
     const disconnects: number[] = [];
     class Strict extends JsonEcho {

@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { AcceptConnection, DenyConnection, ProtocolError, StopConsumer } from "../errors.js";
+import {
+  AcceptConnection,
+  ChannelFull,
+  DenyConnection,
+  ProtocolError,
+  StopConsumer,
+} from "../errors.js";
 import { WebsocketCommunicator } from "../testing/index.js";
 import type {
   WebsocketDisconnectEvent,
@@ -182,6 +188,19 @@ describe("WebsocketConsumer", () => {
     await communicator.sendTo({ text: "x" });
     assert.deepEqual(await communicator.receiveOutput(), { type: "websocket.close", code: 1011 });
     await assert.rejects(communicator.wait(), /receive broke/);
+  });
+
+  test("closes with a Switchboard error's own close code after accept, not always 1011", async () => {
+    class Overloaded extends WebsocketConsumer {
+      override receive(): void {
+        throw new ChannelFull("the room is full");
+      }
+    }
+    const communicator = new WebsocketCommunicator(Overloaded.asApp(), "/");
+    await communicator.connect();
+    await communicator.sendTo({ text: "x" });
+    assert.deepEqual(await communicator.receiveOutput(), { type: "websocket.close", code: 1013 });
+    await assert.rejects(communicator.wait(), ChannelFull);
   });
 
   test("goes on with the next frame when handlerFailed returns instead of rethrowing", async () => {

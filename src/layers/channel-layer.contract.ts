@@ -120,6 +120,13 @@ export function channelLayerContract(
       assert.match(await layer.newChannel(), /^specific\./);
     });
 
+    test("newChannel uses its prefix as given, adding no dot as Channels' new_channel does", async (t) => {
+      const layer = await open(t);
+      const name = await layer.newChannel("chat");
+      assert.match(name, /^chat[^.!]+!/);
+      assert.match(await layer.newChannel(), /^specific\.[^.!]+!/);
+    });
+
     test("groupSend reaches every member and groupDiscard removes one", async (t) => {
       const layer = await open(t);
       const [a, b] = [await layer.newChannel(), await layer.newChannel()];

@@ -155,6 +155,21 @@ describe("sessionMiddleware over HTTP", () => {
     assert.equal(store.saves, 0);
   });
 
+  test("no cookie and no save on any 5xx, not only on 500 as in Channels", async () => {
+    const store = new CountingStore();
+    const response = await sessionRequest(
+      sessionApp(
+        async (session) => {
+          await session.set("user", 1);
+          return 503;
+        },
+        { store },
+      ),
+    );
+    assert.deepEqual(response.setCookie, []);
+    assert.equal(store.saves, 0);
+  });
+
   test("a session deleted by another request makes send throw SessionInterrupted", async () => {
     const store = new InMemorySessionStore();
     const key = await storedKey(store);
