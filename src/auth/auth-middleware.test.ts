@@ -198,6 +198,13 @@ describe("resolveAuthConfig", () => {
       () => resolveAuthConfig({ backends: [backend], secretKey: "short" }),
       /at least 32/,
     );
+    assert.throws(
+      () => resolveAuthConfig({ backends: [backend], secretKey: "k".repeat(31) }),
+      ImproperlyConfigured,
+    );
+    assert.doesNotThrow(() =>
+      resolveAuthConfig({ backends: [backend], secretKey: "k".repeat(32) }),
+    );
     const missing = { backends: [backend] } as unknown as Parameters<typeof resolveAuthConfig>[0];
     assert.throws(() => resolveAuthConfig(missing), ImproperlyConfigured);
     assert.throws(
