@@ -177,30 +177,23 @@ describe("WebsocketConsumer", () => {
     await assert.rejects(communicator.wait(), RangeError);
   });
 
-  test("closes with 1011 and rethrows an exception after accept", async () => {
-    class Broken extends WebsocketConsumer {
-      override receive(): void {
-        throw new RangeError("receive broke");
+  test("closes with 1011, or a Switchboard error's own close code, and rethrows an exception after accept", async () => {
+    const failures: Array<[Error, number]> = [
+      [new RangeError("receive broke"), 1011],
+      [new ChannelFull("the room is full"), 1013],
+    ];
+    for (const [error, code] of failures) {
+      class Broken extends WebsocketConsumer {
+        override receive(): void {
+          throw error;
+        }
       }
+      const communicator = new WebsocketCommunicator(Broken.asApp(), "/");
+      await communicator.connect();
+      await communicator.sendTo({ text: "x" });
+      assert.deepEqual(await communicator.receiveOutput(), { type: "websocket.close", code });
+      await assert.rejects(communicator.wait(), error);
     }
-    const communicator = new WebsocketCommunicator(Broken.asApp(), "/");
-    await communicator.connect();
-    await communicator.sendTo({ text: "x" });
-    assert.deepEqual(await communicator.receiveOutput(), { type: "websocket.close", code: 1011 });
-    await assert.rejects(communicator.wait(), /receive broke/);
-  });
-
-  test("closes with a Switchboard error's own close code after accept, not always 1011", async () => {
-    class Overloaded extends WebsocketConsumer {
-      override receive(): void {
-        throw new ChannelFull("the room is full");
-      }
-    }
-    const communicator = new WebsocketCommunicator(Overloaded.asApp(), "/");
-    await communicator.connect();
-    await communicator.sendTo({ text: "x" });
-    assert.deepEqual(await communicator.receiveOutput(), { type: "websocket.close", code: 1013 });
-    await assert.rejects(communicator.wait(), ChannelFull);
   });
 
   test("goes on with the next frame when handlerFailed returns instead of rethrowing", async () => {
