@@ -27,6 +27,12 @@ export interface ChannelLayerOptions {
   channelCapacity?: Record<string, number> | ReadonlyArray<readonly [string | RegExp, number]>;
   /** Largest message, in bytes of its JSON encoding, before `MessageTooLarge`. Default 256 KiB. */
   maxMessageSize?: number;
+  /**
+   * Where the layer reports what it does not throw for: a group send that skipped full channels
+   * logs one line (`"2 of 5 channels over capacity in group room.lobby"`), as channels_redis does.
+   * The one option processes need not agree on. Default `console.warn`.
+   */
+  logger?: (line: string) => void;
 }
 
 /**
@@ -44,6 +50,8 @@ export interface ResolvedChannelLayerOptions {
   groupExpiryMs: number;
   maxMessageSize: number;
   capacityFor(channel: string): number;
+  /** Logs the line of a group send to `total` channels that skipped `skipped` full ones, if any. */
+  reportOverCapacity(group: string, skipped: number, total: number): void;
 }
 
 /** Translates an fnmatch glob into an anchored RegExp. */
@@ -96,6 +104,7 @@ export function resolveChannelLayerOptions(
     typeof pattern === "string" ? globToRegExp(pattern) : pattern,
     positive(`channelCapacity[${String(pattern)}]`, value, capacity),
   ]);
+  const logger = options.logger ?? console.warn;
   return {
     capacity,
     expiryMs: positive("expiry", options.expiry, 60) * 1000,
@@ -104,6 +113,9 @@ export function resolveChannelLayerOptions(
     capacityFor(channel) {
       for (const [pattern, value] of patterns) if (pattern.test(channel)) return value;
       return capacity;
+    },
+    reportOverCapacity(group, skipped, total) {
+      if (skipped > 0) logger(`${skipped} of ${total} channels over capacity in group ${group}`);
     },
   };
 }

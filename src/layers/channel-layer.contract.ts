@@ -48,7 +48,8 @@ export function channelLayerContract(
   skip: string | false = false,
 ): void {
   async function open(t: TestContext, options?: ChannelLayerOptions): Promise<ChannelLayer> {
-    const layer = await openLayer(options);
+    // Quiet by default: the tests that skip full channels would print their log line.
+    const layer = await openLayer({ logger: () => {}, ...options });
     t.after(async () => {
       await layer.flush();
       await layer.close();
@@ -230,6 +231,38 @@ export function channelLayerContract(
       await layer.groupSend("room.expiring", { type: "late" });
       assert.equal(await receiveOrNothing(layer, lapsed), "nothing");
       assert.deepEqual(await receiveOrNothing(layer, renewed, 5000), { type: "late" });
+    });
+
+    test("a channel that leaves a message unread past `expiry` leaves every group", async (t) => {
+      const layer = await open(t, { expiry: 0.2 });
+      const [stale, live] = [await layer.newChannel(), await layer.newChannel()];
+      for (const group of ["room.first", "room.second"]) {
+        await layer.groupAdd(group, stale);
+        await layer.groupAdd(group, live);
+      }
+      await layer.groupSend("room.first", { type: "unread" });
+      assert.deepEqual(await layer.receive(live), { type: "unread" });
+      await sleep(300);
+      await layer.groupSend("room.first", { type: "first.late" });
+      await layer.groupSend("room.second", { type: "second.late" });
+      assert.equal(await receiveOrNothing(layer, stale), "nothing");
+      assert.deepEqual(await receiveOrNothing(layer, live, 5000), { type: "first.late" });
+      assert.deepEqual(await receiveOrNothing(layer, live, 5000), { type: "second.late" });
+      await layer.groupAdd("room.second", stale);
+      await layer.groupSend("room.second", { type: "rejoined" });
+      assert.deepEqual(await receiveOrNothing(layer, stale, 5000), { type: "rejoined" });
+    });
+
+    test("groupSend logs one line counting the full channels it skipped", async (t) => {
+      const lines: string[] = [];
+      const layer = await open(t, { capacity: 1, logger: (line) => lines.push(line) });
+      const [fullA, fullB, free] = await Promise.all([0, 1, 2].map(() => layer.newChannel()));
+      for (const channel of [fullA!, fullB!, free!]) await layer.groupAdd("room.busy", channel);
+      await layer.groupSend("room.busy", { type: "fits" });
+      assert.deepEqual(lines, []);
+      await layer.receive(free!);
+      await layer.groupSend("room.busy", { type: "overflows" });
+      assert.deepEqual(lines, ["2 of 3 channels over capacity in group room.busy"]);
     });
 
     test("flush drops queued messages and group memberships", async (t) => {

@@ -42,7 +42,8 @@ class Queue implements WaiterList {
 /**
  * A channel layer inside one process, for development, tests and single-process deployments.
  * Semantics match `RedisChannelLayer` (the shared contract suite checks it): per-channel capacity,
- * message expiry, group-membership expiry, deeply frozen JSON messages on receive.
+ * message expiry (a channel that leaves a message unread until it expires leaves its groups),
+ * group-membership expiry, deeply frozen JSON messages on receive.
  *
  * @example
  * ```ts
@@ -69,10 +70,9 @@ export class InMemoryChannelLayer implements ChannelLayer {
   async send(channel: string, message: ChannelMessage): Promise<void> {
     const frozen = decodeMessage(encodeMessage(message, this.#options.maxMessageSize));
     const now = this.#maintain();
-    if (!this.#push(channel, frozen, now)) {
-      const { capacity } = this.#queue(channel);
-      throw channelFull(channel, capacity);
-    }
+    const queue = this.#queue(channel);
+    this.#dropExpired(channel, queue, now);
+    if (!this.#push(queue, frozen, now)) throw channelFull(channel, queue.capacity);
   }
 
   receive(channel: string, signal?: AbortSignal): Promise<ChannelMessage> {
@@ -80,7 +80,7 @@ export class InMemoryChannelLayer implements ChannelLayer {
     if (isAborted(signal)) return Promise.reject(signal?.reason);
     const now = this.#maintain();
     const queue = this.#queue(channel);
-    dropExpired(queue, now);
+    this.#dropExpired(channel, queue, now);
     const entry = queue.items.shift();
     if (entry) return Promise.resolve(entry.message);
     return waitOn(queue, signal);
@@ -116,11 +116,20 @@ export class InMemoryChannelLayer implements ChannelLayer {
     const now = this.#maintain();
     const members = this.#groups.get(group);
     if (!members) return;
+    let sent = 0;
+    let skipped = 0;
     for (const [channel, expiresAt] of members) {
+      if (expiresAt <= now) {
+        members.delete(channel);
+        continue;
+      }
+      const queue = this.#queue(channel);
+      if (this.#dropExpired(channel, queue, now)) continue;
+      sent++;
       // A full channel is skipped: one slow consumer must not stop the group, as in Channels.
-      if (expiresAt > now) this.#push(channel, frozen, now);
-      else members.delete(channel);
+      if (!this.#push(queue, frozen, now)) skipped++;
     }
+    this.#options.reportOverCapacity(group, skipped, sent);
   }
 
   async flush(): Promise<void> {
@@ -141,15 +150,13 @@ export class InMemoryChannelLayer implements ChannelLayer {
     this.#groups.clear();
   }
 
-  /** Queues or hands over `message`; `false` when the channel is full. */
-  #push(channel: string, message: ChannelMessage, now: number): boolean {
-    const queue = this.#queue(channel);
+  /** Queues or hands over `message` (the caller dropped expired ones); `false` when full. */
+  #push(queue: Queue, message: ChannelMessage, now: number): boolean {
     const waiter = queue.waiters.shift();
     if (waiter) {
       waiter.resolve(message);
       return true;
     }
-    dropExpired(queue, now);
     if (queue.items.length >= queue.capacity) return false;
     queue.items.push({ message, expiresAt: now + this.#options.expiryMs });
     return true;
@@ -181,7 +188,7 @@ export class InMemoryChannelLayer implements ChannelLayer {
     if (now < this.#nextSweep) return now;
     this.#nextSweep = now + this.#sweepInterval();
     for (const [channel, queue] of this.#channels) {
-      dropExpired(queue, now);
+      this.#dropExpired(channel, queue, now);
       if (queue.items.length === 0 && queue.waiters.length === 0) this.#channels.delete(channel);
     }
     for (const [group, members] of this.#groups) {
@@ -191,16 +198,26 @@ export class InMemoryChannelLayer implements ChannelLayer {
     return now;
   }
 
+  /**
+   * Drops the channel's expired messages (they share one expiry period, so the oldest are at the
+   * head). A channel that left one unread that long is taken for gone and leaves every group, as
+   * Channels' `_clean_expired` does. Returns whether it left.
+   */
+  #dropExpired(channel: string, queue: Queue, now: number): boolean {
+    let count = 0;
+    while (count < queue.items.length && queue.items[count]!.expiresAt <= now) count++;
+    if (count === 0) return false;
+    queue.items.splice(0, count);
+    for (const [group, members] of this.#groups) {
+      members.delete(channel);
+      if (members.size === 0) this.#groups.delete(group);
+    }
+    return true;
+  }
+
   #closedError(): BackendUnavailable {
     return new BackendUnavailable(
       "This InMemoryChannelLayer was closed: create a new layer and install it with setChannelLayer.",
     );
   }
-}
-
-/** Messages share one expiry period, so the oldest are at the head. */
-function dropExpired(queue: Queue, now: number): void {
-  let count = 0;
-  while (count < queue.items.length && queue.items[count]!.expiresAt <= now) count++;
-  if (count > 0) queue.items.splice(0, count);
 }

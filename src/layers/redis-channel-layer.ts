@@ -73,6 +73,8 @@ export interface RedisChannelLayerOptions extends ChannelLayerOptions {
  */
 export class RedisChannelLayer implements ChannelLayer {
   readonly #options: ResolvedChannelLayerOptions;
+  /** How long a list outlives its last push: an expired entry must be seen while a membership lives. */
+  readonly #retainMs: number;
   readonly #prefix: string;
   readonly #unavailableTimeout: number;
   readonly #client: Redis;
@@ -91,6 +93,7 @@ export class RedisChannelLayer implements ChannelLayer {
 
   constructor(options: RedisChannelLayerOptions = {}) {
     this.#options = resolveChannelLayerOptions(options);
+    this.#retainMs = Math.max(this.#options.expiryMs, this.#options.groupExpiryMs);
     this.#prefix = options.prefix ?? "asgi:";
     this.#unavailableTimeout = options.unavailableTimeout ?? 1000;
     const redis = options.redis ?? "redis://127.0.0.1:6379";
@@ -122,10 +125,11 @@ export class RedisChannelLayer implements ChannelLayer {
           (await this.#run(
             POP_MANY,
             channels.map((channel) => this.#channelKey(channel)),
-            [],
+            [this.#prefix],
           )) as [Array<string | null>, number[]],
         requeue: async (channel, entry) => {
-          await this.#run(REQUEUE, [this.#channelKey(channel)], [entry]);
+          const grace = this.#retainMs - this.#options.expiryMs;
+          await this.#run(REQUEUE, [this.#channelKey(channel)], [entry, grace]);
         },
         decode: (entry) => decodeMessage(entry.slice(entry.indexOf(":") + 1)),
       },
@@ -151,7 +155,7 @@ export class RedisChannelLayer implements ChannelLayer {
     const queued = await this.#run(
       SEND,
       [this.#channelKey(channel)],
-      [json, this.#options.expiryMs, capacity, this.#prefix, channel],
+      [json, this.#options.expiryMs, capacity, this.#prefix, channel, this.#retainMs],
     );
     if (queued === 0) {
       throw channelFull(channel, capacity);
@@ -181,11 +185,12 @@ export class RedisChannelLayer implements ChannelLayer {
   async groupAdd(group: string, channel: string): Promise<void> {
     assertGroupName(group);
     assertChannelName(channel);
-    await this.#run(GROUP_ADD, this.#groupKeys(group), [
+    await this.#run(GROUP_ADD, this.#groupKeys(group, channel), [
       channel,
       this.#options.groupExpiryMs,
       this.#options.capacityFor(channel),
       this.#options.capacity,
+      group,
     ]);
     // Only this process can restore its own channels' memberships; named channels may be read by
     // any process, and whoever added them is not necessarily one of their readers.
@@ -199,21 +204,28 @@ export class RedisChannelLayer implements ChannelLayer {
     assertChannelName(channel);
     // Forgotten first: even if Redis is unreachable now, the membership must not come back.
     this.#memberships.discard(group, channel);
-    const [members, capacities] = this.#groupKeys(group);
+    const [members, capacities, groups] = this.#groupKeys(group, channel);
     await this.#call(() =>
-      this.#client.multi().zrem(members, channel).hdel(capacities, channel).exec(),
+      this.#client
+        .multi()
+        .zrem(members, channel)
+        .hdel(capacities, channel)
+        .srem(groups, group)
+        .exec(),
     );
   }
 
   async groupSend(group: string, message: ChannelMessage): Promise<void> {
     assertGroupName(group);
     const json = encodeMessage(message, this.#options.maxMessageSize);
-    await this.#run(GROUP_SEND, this.#groupKeys(group), [
+    const [sent, skipped] = (await this.#run(GROUP_SEND, this.#groupKeys(group), [
       json,
       this.#options.expiryMs,
       this.#prefix,
       this.#options.capacity,
-    ]);
+      this.#retainMs,
+    ])) as [number, number];
+    this.#options.reportOverCapacity(group, skipped, sent);
   }
 
   async flush(): Promise<void> {
@@ -242,8 +254,11 @@ export class RedisChannelLayer implements ChannelLayer {
     return `${this.#prefix}ch:${channel}`;
   }
 
-  #groupKeys(group: string): [members: string, capacities: string] {
-    return [`${this.#prefix}group:${group}`, `${this.#prefix}groupcap:${group}`];
+  /** The group's keys; with `channel`, also the set of the groups that channel is in. */
+  #groupKeys(group: string, channel?: string): string[] {
+    const keys = [`${this.#prefix}group:${group}`, `${this.#prefix}groupcap:${group}`];
+    if (channel !== undefined) keys.push(`${this.#prefix}groupsof:${channel}`);
+    return keys;
   }
 
   #subscribe(topic: string): Promise<unknown> {
@@ -273,8 +288,8 @@ export class RedisChannelLayer implements ChannelLayer {
       const keys: string[] = [];
       const args: Array<string | number> = [this.#options.capacity];
       for (const { group, channel, remainingMs } of live.slice(start, start + RESTORE_BATCH)) {
-        keys.push(...this.#groupKeys(group));
-        args.push(channel, remainingMs, this.#options.capacityFor(channel));
+        keys.push(...this.#groupKeys(group, channel));
+        args.push(channel, remainingMs, this.#options.capacityFor(channel), group);
       }
       try {
         await this.#run(GROUP_RESTORE, keys, args);

@@ -83,8 +83,8 @@ export class LocalMemberships {
 }
 
 /**
- * KEYS: members zset and capacities hash of each membership, in turn. ARGV: default capacity, then
- * channel, remainingMs and capacity of each membership. Adds every membership back with the expiry
+ * KEYS: members zset, capacities hash and the channel's groups set of each membership, in turn.
+ * ARGV: default capacity, then channel, remainingMs, capacity and group of each membership. Adds every membership back with the expiry
  * it had left; one that is still there (a reconnect without a restart) is never shortened, and a
  * key's TTL only grows. Kept beside the record it restores rather than in redis-scripts.ts, which
  * holds the scripts every operation runs.
@@ -95,9 +95,11 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local function extend(key, ttl)
   if redis.call('PTTL', key) < ttl then redis.call('PEXPIRE', key, ttl) end
 end
-for i = 1, #KEYS / 2 do
-  local members, capacities = KEYS[2 * i - 1], KEYS[2 * i]
-  local channel, ttl, capacity = ARGV[3 * i - 1], tonumber(ARGV[3 * i]), ARGV[3 * i + 1]
+for i = 1, #KEYS / 3 do
+  local members, capacities, groups = KEYS[3 * i - 2], KEYS[3 * i - 1], KEYS[3 * i]
+  local channel, ttl, capacity = ARGV[4 * i - 2], tonumber(ARGV[4 * i - 1]), ARGV[4 * i]
+  redis.call('SADD', groups, ARGV[4 * i + 1])
+  extend(groups, ttl)
   local score = redis.call('ZSCORE', members, channel)
   if not score or tonumber(score) < now + ttl then
     redis.call('ZADD', members, now + ttl, channel)
