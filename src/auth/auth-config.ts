@@ -1,5 +1,6 @@
 import { ImproperlyConfigured } from "../errors.js";
 import type { AuthBackend } from "./auth-backend.js";
+import { AuthSignals } from "./auth-signals.js";
 import { checkSecretKey } from "./secret-key.js";
 
 /** Options shared by `authMiddleware` and `authMiddlewareStack`. */
@@ -14,6 +15,12 @@ export interface AuthOptions {
    * key can be rotated without logging everybody out. Remove a key once sessions have moved on.
    */
   secretKeyFallbacks?: readonly string[];
+  /**
+   * Receivers of `userLoggedIn`, `userLoggedOut` and `userLoginFailed` (Django's auth signals),
+   * sent by `login`, `logout` and `authenticate(credentials, scope)` on scopes this middleware
+   * served. Default: an `AuthSignals` of its own, with no receivers.
+   */
+  signals?: AuthSignals;
 }
 
 /** Options as parsed once per middleware. */
@@ -21,6 +28,7 @@ export interface AuthConfig {
   readonly backends: ReadonlyMap<string, AuthBackend>;
   readonly secretKey: string;
   readonly secretKeyFallbacks: readonly string[];
+  readonly signals: AuthSignals;
 }
 
 /**
@@ -62,7 +70,13 @@ export function resolveAuthConfig(options: AuthOptions): AuthConfig {
   const secretKeyFallbacks = (options.secretKeyFallbacks ?? []).map((fallback, index) =>
     checkSecretKey(fallback, `authMiddleware's secretKeyFallbacks[${index}]`),
   );
-  return { backends, secretKey, secretKeyFallbacks };
+  const signals = options.signals ?? new AuthSignals();
+  if (!(signals instanceof AuthSignals)) {
+    throw new ImproperlyConfigured(
+      "authMiddleware's `signals` must be an AuthSignals: `signals: new AuthSignals()`, then connect receivers to it.",
+    );
+  }
+  return { backends, secretKey, secretKeyFallbacks, signals };
 }
 
 /**

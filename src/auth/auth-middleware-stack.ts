@@ -45,9 +45,9 @@ export function authMiddlewareStack<S extends HttpScope | WebsocketScope>(
   inner: Application<S & AuthScope>,
   options: AuthMiddlewareStackOptions,
 ): Application<S> {
-  const { backends, secretKey, secretKeyFallbacks, ...sessionOptions } = options;
+  const { backends, secretKey, secretKeyFallbacks, signals, ...sessionOptions } = options;
   const sessions = bindSessions(sessionOptions);
-  const config = resolveAuthConfig({ backends, secretKey, secretKeyFallbacks });
+  const config = resolveAuthConfig({ backends, secretKey, secretKeyFallbacks, signals });
   // The three middlewares' work, with one scope copy instead of three: what each layer adds is
   // only read by the layers inside it, so nothing can tell the difference.
   return function authStack(scope, receive, send) {

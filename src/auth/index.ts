@@ -5,6 +5,8 @@
  */
 export type { AuthBackend, Credentials } from "./auth-backend.js";
 export type { AuthOptions } from "./auth-config.js";
+export { AuthSignals } from "./auth-signals.js";
+export type { UserLoggedIn, UserLoggedOut, UserLoginFailed } from "./auth-signals.js";
 export { authMiddlewareStack } from "./auth-middleware-stack.js";
 export type { AuthMiddlewareStackOptions, AuthScope } from "./auth-middleware-stack.js";
 export { authMiddleware } from "./auth-middleware.js";
@@ -26,6 +28,8 @@ export type { Pbkdf2Sha256Options } from "./pbkdf2-sha256-hasher.js";
 export { ScryptHasher } from "./scrypt-hasher.js";
 export type { ScryptOptions } from "./scrypt-hasher.js";
 export { sessionAuthHash } from "./session-auth-hash.js";
+export { Signal } from "./signal.js";
+export type { Receiver } from "./signal.js";
 export { BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY } from "./session-keys.js";
 export { tokenAuthMiddleware } from "./token-auth-middleware.js";
 export type { TokenAuthOptions } from "./token-auth-middleware.js";

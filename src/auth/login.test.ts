@@ -144,15 +144,32 @@ describe("login and logout", () => {
     await assert.rejects(login(ambiguous, ada), /cannot tell which backend/);
   });
 
+  it("logs in scope.user when given no user, as Channels' login(scope, None)", async () => {
+    for (const none of [undefined, null]) {
+      const scope = { ...(await scopeWith()), user: ada };
+      await login(scope, none);
+      assert.equal(await scope.session.get(SESSION_KEY), String(ada.id));
+      assert.equal(await scope.session.get(BACKEND_SESSION_KEY), "model");
+      assert.ok(scope.user.lastLogin, "scope.user is the logged-in user, lastLogin set");
+    }
+  });
+
   it("needs a user, a session and the auth configuration", async () => {
     const scope = await scopeWith();
-    for (const bad of [null, undefined, anonymousUser]) {
-      await assert.rejects(login(scope, bad as unknown as User), (error) => {
+    for (const bad of [null, undefined]) {
+      await assert.rejects(login(scope, bad), (error) => {
         assert.ok(error instanceof ImproperlyConfigured);
-        assert.match(error.message, /needs a User/);
+        assert.match(error.message, /given no user and scope\.user is not a User/);
         return true;
       });
     }
+    const { user: _, ...userless } = scope;
+    await assert.rejects(login(userless), /given no user and scope\.user is missing/);
+    await assert.rejects(login(scope, anonymousUser as unknown as User), (error) => {
+      assert.ok(error instanceof ImproperlyConfigured);
+      assert.match(error.message, /needs a User/);
+      return true;
+    });
     await assert.rejects(login({ [AUTH_CONFIG]: config }, ada), /login\(\) needs scope\.session/);
     await assert.rejects(login({ session: scope.session }, ada), /went through authMiddleware/);
   });
@@ -167,6 +184,12 @@ describe("login and logout", () => {
     assert.equal(await store.exists(key), false);
     assert.equal(await scope.session.get(SESSION_KEY), undefined);
     await assert.rejects(logout({}), /logout\(\) needs scope\.session/);
+  });
+
+  it("logout leaves a scope that had no user without one", async () => {
+    const { user: _, ...userless } = await scopeWith();
+    await logout(userless);
+    assert.equal("user" in userless, false);
   });
 });
 

@@ -43,7 +43,9 @@ function backendFor(config: AuthConfig, user: User, name: string | undefined): A
  * Logs `user` in on this connection's session, as Channels' `login`: a session that belonged to
  * another user (or to this user before a password change) is flushed, otherwise its key is cycled
  * so a key planted before login is worthless; then the user id, backend and session auth hash are
- * stored, `scope.user` is set and the backend records the login (`lastLogin`).
+ * stored, `scope.user` is set, the backend records the login (`lastLogin`) and the configured
+ * `signals.userLoggedIn` is sent. Without a user (`login(scope)`, `login(scope, null)`) it logs in
+ * `scope.user`, as Channels' `login(scope, None)` does.
  *
  * Nothing is persisted until `scope.session.save()`; over a WebSocket the browser keeps its old
  * cookie until an HTTP response sets the new key.
@@ -57,9 +59,21 @@ function backendFor(config: AuthConfig, user: User, name: string | undefined): A
  * }
  * ```
  */
-export async function login(scope: LoginScope, user: User, backend?: string): Promise<void> {
+export async function login(
+  scope: LoginScope,
+  user?: User | null,
+  backend?: string,
+): Promise<void> {
   const session = sessionOf(scope, "login()");
   const config = authConfigOf(scope, "login()");
+  if (user === undefined || user === null) {
+    if (!(scope.user instanceof User)) {
+      throw new ImproperlyConfigured(
+        `login(scope) was given no user and scope.user is ${scope.user === undefined ? "missing" : "not a User (the anonymous user?)"}: pass the user to log in, e.g. login(scope, await authenticate(credentials, scope)).`,
+      );
+    }
+    user = scope.user;
+  }
   if (!(user instanceof User)) {
     throw new ImproperlyConfigured(
       `login(scope, user) needs a User, e.g. from authenticate() or users.getById(); got ${user === null ? "null" : typeof user === "object" ? "an anonymous or foreign user" : typeof user}.`,
@@ -80,5 +94,7 @@ export async function login(scope: LoginScope, user: User, backend?: string): Pr
   (scope as Partial<CsrfScope>)[ROTATE_CSRF_TOKEN]?.();
   const when = new Date();
   await chosen.recordLogin?.(user, when);
-  scope.user = user.with({ lastLogin: when }).withBackend(chosen.name);
+  const loggedIn = user.with({ lastLogin: when }).withBackend(chosen.name);
+  scope.user = loggedIn;
+  await config.signals.userLoggedIn.send({ user: loggedIn, scope });
 }

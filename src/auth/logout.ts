@@ -1,10 +1,14 @@
 import { anonymousUser } from "../users/anonymous-user.js";
+import { User } from "../users/user.js";
+import { AUTH_CONFIG } from "./auth-config.js";
 import type { LoginScope } from "./login.js";
 import { sessionOf } from "./session-keys.js";
 
 /**
- * Logs the connection out, as Channels' `logout`: flushes the session (deleting it from the
- * store, so the cookie the browser holds is worthless) and sets `scope.user` to the anonymous user.
+ * Logs the connection out, as Channels' `logout`: sends the configured `signals.userLoggedOut`
+ * (with the user, or `null` when nobody was logged in), flushes the session (deleting it from the
+ * store, so the cookie the browser holds is worthless) and sets `scope.user` to the anonymous
+ * user, if the scope has a `user` at all.
  *
  * @example
  * ```ts
@@ -12,6 +16,9 @@ import { sessionOf } from "./session-keys.js";
  * ```
  */
 export async function logout(scope: LoginScope): Promise<void> {
-  await sessionOf(scope, "logout()").flush();
-  scope.user = anonymousUser;
+  const session = sessionOf(scope, "logout()");
+  const user = scope.user instanceof User ? scope.user : null;
+  await scope[AUTH_CONFIG]?.signals.userLoggedOut.send({ user, scope });
+  await session.flush();
+  if ("user" in scope) scope.user = anonymousUser;
 }
