@@ -1,6 +1,5 @@
 import type {
   Application,
-  AuthBackend,
   AuthScope,
   CsrfScope,
   HttpScope,
@@ -14,7 +13,6 @@ import type { RoomStore } from "./room-store.js";
 export interface ChatServices {
   users: UserStore;
   rooms: RoomStore;
-  backends: readonly AuthBackend[];
   passwords: Passwords;
 }
 

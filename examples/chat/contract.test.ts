@@ -12,16 +12,21 @@ import { ChatClient, closeSocket } from "./testing/chat-client.js";
 /** The demo on a real port, with its own SQLite file, stopped and removed by `stop()`. */
 async function startChat({ bench = false } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "sb-chat-"));
-  const chat: Chat = await createChat({
-    database: join(dir, "chat.sqlite3"),
-    secretKey: newSecretKey(),
-    redisUrl: null,
-    redisPrefix: "unused:",
-    bench,
-  });
+  const logged: string[] = [];
+  const chat: Chat = await createChat(
+    {
+      database: join(dir, "chat.sqlite3"),
+      secretKey: newSecretKey(),
+      redisUrl: null,
+      redisPrefix: "unused:",
+      bench,
+    },
+    { log: (line) => logged.push(line) },
+  );
   const server: ServerHandle = await serve(chat.application, { port: 0, logger: silentLogger });
   return {
     url: server.url,
+    logged,
     async stop() {
       await server.close({ timeoutMs: 1000 });
       await chat.close();
@@ -208,6 +213,19 @@ describe("chat demo contract", () => {
     assert.equal((await client.request("/whoami/")).status, 403);
     client.cookies.set("sessionid", stale!);
     assert.equal((await client.websocket("/ws/chat/lobby/")).status, 403);
+  });
+
+  test("logs each login, failed login (password cleansed) and logout", async () => {
+    const client = new ChatClient(demo.url);
+    const from = demo.logged.length;
+    await client.post("/login/", { username: "grace", password: "not it" });
+    await client.post("/login/", { username: "grace", password: PASSWORD });
+    await client.post("/logout/", {});
+    assert.deepEqual(demo.logged.slice(from), [
+      'auth: login failed {"username":"grace","password":"********************"}',
+      "auth: grace logged in",
+      "auth: grace logged out",
+    ]);
   });
 });
 

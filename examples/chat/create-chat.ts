@@ -1,5 +1,6 @@
 import {
   authMiddlewareStack,
+  consoleLogger,
   csrfMiddleware,
   getChannelLayer,
   ModelBackend,
@@ -15,6 +16,7 @@ import {
   type AuthMiddlewareStackOptions,
   type HttpScope,
 } from "switchboard";
+import { authLog } from "./auth-log.js";
 import { ChatConsumer } from "./chat-consumer.js";
 import { provideServices, type ChatServices } from "./chat-scope.js";
 import { EchoConsumer } from "./echo-consumer.js";
@@ -28,6 +30,12 @@ import { openSharedState } from "./shared-state.js";
 import { SignupConsumer } from "./signup-consumer.js";
 import { StaticConsumer } from "./static-consumer.js";
 import { WhoamiConsumer } from "./whoami-consumer.js";
+
+/** What the demo reports to, besides the server's access log. */
+export interface ChatOptions {
+  /** Where auth events go, one line each. Default: the server's default logger (stdout). */
+  log?: (line: string) => void;
+}
 
 /** The chat demo, ready to serve; `close()` releases the database, Redis and the layer. */
 export interface Chat {
@@ -72,7 +80,10 @@ function httpApplication(
  * const server = await serve(chat.application, { port: 8000 });
  * ```
  */
-export async function createChat(settings: ChatSettings): Promise<Chat> {
+export async function createChat(
+  settings: ChatSettings,
+  { log = consoleLogger.info }: ChatOptions = {},
+): Promise<Chat> {
   const db = await openDatabase(settings.database);
   const users = new SqlUserStore(db);
   const rooms = new RoomStore(db);
@@ -83,7 +94,12 @@ export async function createChat(settings: ChatSettings): Promise<Chat> {
 
   const passwords = new Passwords();
   const backends = [new ModelBackend({ users, passwords })];
-  const auth = { store: shared.sessions, backends, secretKey: settings.secretKey };
+  const auth = {
+    store: shared.sessions,
+    backends,
+    secretKey: settings.secretKey,
+    signals: authLog(log),
+  };
   // Browsers always send Origin, so a foreign one is refused; scripts and load generators send
   // none and still need a valid session cookie.
   const websocket = sameOriginValidator(
@@ -96,7 +112,7 @@ export async function createChat(settings: ChatSettings): Promise<Chat> {
     ),
     { allowMissingOrigin: true },
   );
-  const services = { users, rooms, backends, passwords };
+  const services = { users, rooms, passwords };
   return {
     application: protocolTypeRouter({
       http: httpApplication(settings, services, auth),

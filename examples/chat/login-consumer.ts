@@ -17,7 +17,8 @@ export class LoginConsumer extends PageConsumer {
     const username = form.get("username") ?? "";
     const next = safeNext(form.get("next"));
     const credentials = { username, password: form.get("password") ?? "" };
-    const user = await authenticate(credentials, this.scope.chat.backends);
+    // Given the scope, authenticate tries the stack's backends and signals a failed login.
+    const user = await authenticate(credentials, this.scope);
     if (user === null) {
       const error = "That username and password do not match an account.";
       await this.sendHtml(403, loginPage(this.context(), { username, next, error }));

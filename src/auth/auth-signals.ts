@@ -1,6 +1,5 @@
 import type { User } from "../users/user.js";
 import type { Credentials } from "./auth-backend.js";
-import type { ConfiguredScope } from "./auth-config.js";
 import type { LoginScope } from "./login.js";
 import { Signal } from "./signal.js";
 
@@ -44,7 +43,7 @@ export interface UserLoggedOut {
  */
 export interface UserLoginFailed {
   credentials: Credentials;
-  scope: ConfiguredScope;
+  scope: LoginScope;
 }
 
 /**

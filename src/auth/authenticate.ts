@@ -1,14 +1,13 @@
 import type { User } from "../users/user.js";
 import type { AuthBackend, Credentials } from "./auth-backend.js";
-import { authConfigOf, type ConfiguredScope } from "./auth-config.js";
+import { authConfigOf } from "./auth-config.js";
+import type { LoginScope } from "./login.js";
 
 /** Keys whose values a failed-login receiver must not see: Django's `SENSITIVE_CREDENTIALS`. */
 const SENSITIVE = /api|token|key|secret|password|signature/i;
 const CLEANSED = "********************";
 
-function isBackendList(
-  from: readonly AuthBackend[] | ConfiguredScope,
-): from is readonly AuthBackend[] {
+function isBackendList(from: readonly AuthBackend[] | LoginScope): from is readonly AuthBackend[] {
   return Array.isArray(from);
 }
 
@@ -38,7 +37,7 @@ function cleansed(credentials: Credentials): Credentials {
  */
 export async function authenticate(
   credentials: Credentials,
-  from: readonly AuthBackend[] | ConfiguredScope,
+  from: readonly AuthBackend[] | LoginScope,
 ): Promise<User | null> {
   const config = isBackendList(from) ? null : authConfigOf(from, "authenticate()");
   const backends = config === null ? (from as readonly AuthBackend[]) : config.backends.values();
@@ -48,7 +47,7 @@ export async function authenticate(
   }
   await config?.signals.userLoginFailed.send({
     credentials: cleansed(credentials),
-    scope: from as ConfiguredScope,
+    scope: from as LoginScope,
   });
   return null;
 }
