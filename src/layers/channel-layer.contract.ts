@@ -253,6 +253,17 @@ export function channelLayerContract(
       assert.deepEqual(await receiveOrNothing(layer, stale, 5000), { type: "rejoined" });
     });
 
+    test("a receive that finds its message expired leaves the groups too", async (t) => {
+      const layer = await open(t, { expiry: 0.2 });
+      const channel = await layer.newChannel();
+      await layer.groupAdd("room.late", channel);
+      await layer.groupSend("room.late", { type: "missed" });
+      await sleep(300);
+      assert.equal(await receiveOrNothing(layer, channel), "nothing");
+      await layer.groupSend("room.late", { type: "after" });
+      assert.equal(await receiveOrNothing(layer, channel), "nothing");
+    });
+
     test("groupSend logs one line counting the full channels it skipped", async (t) => {
       const lines: string[] = [];
       const layer = await open(t, { capacity: 1, logger: (line) => lines.push(line) });
