@@ -12,9 +12,8 @@ export interface WaiterList {
 }
 
 /**
- * The receives pending on one signal, and whether it aborted: one abort listener per signal, not
- * one per receive. An array, not a Set: a consumer has one receive pending at a time, and a Set
- * would hash every new waiter.
+ * The receives pending on one signal, and whether it aborted. An array, not a Set: a consumer has
+ * one receive pending at a time (docs/performance.md#layer-receives).
  */
 class SignalWaiters {
   readonly waiters: PendingReceive[] = [];
@@ -26,10 +25,7 @@ class SignalWaiters {
   }
 }
 
-/**
- * A waiter as a class, not closures: fan-out settles and re-creates one per receiver per message,
- * and every closure costs an allocation (and, under tsx, a `__name` call).
- */
+/** A waiter as a class, not closures (docs/performance.md#layer-receives). */
 class PendingReceive implements Waiter {
   readonly #settle: (message: ChannelMessage) => void;
   readonly #fail: (reason: unknown) => void;
@@ -60,78 +56,79 @@ class PendingReceive implements Waiter {
   }
 }
 
-const bySignal = new WeakMap<AbortSignal, SignalWaiters>();
+/**
+ * Makes the promises a layer's `receive()` returns, abortable by a signal. One per layer: it keeps
+ * a record per signal (one abort listener per signal, not one per receive) and hands each new
+ * promise's resolving functions to its waiter.
+ *
+ * @example
+ * ```ts
+ * const waiters = new AbortableWaiter();
+ * if (waiters.isAborted(signal)) return Promise.reject(signal?.reason);
+ * return waiters.waitOn(queue, signal);
+ * ```
+ */
+export class AbortableWaiter {
+  readonly #bySignal = new WeakMap<AbortSignal, SignalWaiters>();
+  // one executor per layer, not a closure per receive: docs/performance.md#layer-receives
+  #settleNext: ((message: ChannelMessage) => void) | null = null;
+  #failNext: ((reason: unknown) => void) | null = null;
+  readonly #capture = (
+    resolve: (message: ChannelMessage) => void,
+    reject: (reason: unknown) => void,
+  ): void => {
+    this.#settleNext = resolve;
+    this.#failNext = reject;
+  };
 
-function waitersOn(signal: AbortSignal): SignalWaiters {
-  let record = bySignal.get(signal);
-  if (!record) {
-    const waiters = (record = new SignalWaiters());
-    bySignal.set(signal, waiters);
-    waiters.aborted = signal.aborted;
-    signal.addEventListener(
-      "abort",
-      () => {
-        waiters.aborted = true;
-        for (const waiter of waiters.waiters.splice(0)) {
-          waiter.list.remove(waiter);
-          waiter.reject(signal.reason);
-        }
-      },
-      { once: true },
-    );
+  /**
+   * Whether `signal` has aborted, as `signal.aborted`, read from the record the signal's listener
+   * keeps (docs/performance.md#layer-receives).
+   */
+  isAborted(signal: AbortSignal | undefined): boolean {
+    return signal !== undefined && this.#waitersOn(signal).aborted;
   }
-  return record;
-}
 
-/**
- * Whether `signal` has aborted, as `signal.aborted`, read from the record the signal's listener
- * keeps: Node's getter validates its receiver on every call, and a consumer asks once per message.
- *
- * @example
- * ```ts
- * if (isAborted(signal)) return Promise.reject(signal?.reason);
- * ```
- */
-export function isAborted(signal: AbortSignal | undefined): boolean {
-  return signal !== undefined && waitersOn(signal).aborted;
-}
+  /**
+   * Creates the promise a `receive()` returns and queues the waiter that settles it on `list`.
+   * When `signal` aborts, the waiter is removed from `list` and the promise rejects with the
+   * signal's reason. A consumer passes the same signal to every receive of its connection, so the
+   * signal gets a single listener for the connection's life.
+   */
+  waitOn(
+    list: WaiterList & { readonly waiters: Waiter[] },
+    signal: AbortSignal | undefined,
+  ): Promise<ChannelMessage> {
+    const promise = new Promise<ChannelMessage>(this.#capture);
+    const waiter = new PendingReceive(
+      this.#settleNext as (message: ChannelMessage) => void,
+      this.#failNext as (reason: unknown) => void,
+      list,
+      signal && this.#waitersOn(signal),
+    );
+    this.#settleNext = this.#failNext = null;
+    list.waiters.push(waiter);
+    return promise;
+  }
 
-// The executor stores the resolving functions here instead of closing over a per-receive
-// variable, so a receive allocates no closure of its own.
-let settleNext: ((message: ChannelMessage) => void) | null = null;
-let failNext: ((reason: unknown) => void) | null = null;
-
-function captureResolvers(
-  resolve: (message: ChannelMessage) => void,
-  reject: (reason: unknown) => void,
-): void {
-  settleNext = resolve;
-  failNext = reject;
-}
-
-/**
- * Creates the promise a `receive()` returns and queues the waiter that settles it on `list`. When
- * `signal` aborts, the waiter is removed from `list` and the promise rejects with the signal's
- * reason. A consumer passes the same signal to every receive of its connection, so the signal gets
- * a single listener for the connection's life instead of an add and a remove per message.
- *
- * @example
- * ```ts
- * return waitOn(queue, signal);
- * ```
- */
-export function waitOn(
-  list: WaiterList & { readonly waiters: Waiter[] },
-  signal: AbortSignal | undefined,
-): Promise<ChannelMessage> {
-  const promise = new Promise<ChannelMessage>(captureResolvers);
-  const waiter = new PendingReceive(
-    settleNext as (message: ChannelMessage) => void,
-    failNext as (reason: unknown) => void,
-    list,
-    signal && waitersOn(signal),
-  );
-  settleNext = failNext = null;
-  list.waiters.push(waiter);
-  return promise;
+  #waitersOn(signal: AbortSignal): SignalWaiters {
+    let record = this.#bySignal.get(signal);
+    if (!record) {
+      const waiters = (record = new SignalWaiters());
+      this.#bySignal.set(signal, waiters);
+      waiters.aborted = signal.aborted;
+      signal.addEventListener(
+        "abort",
+        () => {
+          waiters.aborted = true;
+          for (const waiter of waiters.waiters.splice(0)) {
+            waiter.list.remove(waiter);
+            waiter.reject(signal.reason);
+          }
+        },
+        { once: true },
+      );
+    }
+    return record;
+  }
 }

@@ -1,5 +1,5 @@
 import type { ChannelMessage } from "../types/asgi.js";
-import { waitOn, type Waiter, type WaiterList } from "./abortable-waiter.js";
+import { AbortableWaiter, type Waiter, type WaiterList } from "./abortable-waiter.js";
 
 /** Where {@link BatchedReceivers} takes messages from: a store of per-channel queues. */
 export interface EntrySource {
@@ -58,6 +58,7 @@ export class BatchedReceivers {
   readonly #source: EntrySource;
   readonly #onError: (error: unknown) => void;
   readonly #receivers = new Map<string, Receiver>();
+  readonly #waiters = new AbortableWaiter();
   #pending = new Set<string>();
   #scheduled = false;
 
@@ -75,7 +76,7 @@ export class BatchedReceivers {
       this.#receivers.set(channel, receiver);
     }
     receiver.abandoned = false;
-    const promise = waitOn(receiver, signal);
+    const promise = this.#waiters.waitOn(receiver, signal);
     if (!receiver.empty) void ready.then(() => this.#schedule(channel), this.#onError);
     return promise;
   }

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { BackendUnavailable } from "../errors.js";
 import type { ChannelMessage } from "../types/asgi.js";
-import { isAborted, waitOn, type Waiter, type WaiterList } from "./abortable-waiter.js";
+import { AbortableWaiter, type Waiter, type WaiterList } from "./abortable-waiter.js";
 import type { ChannelLayer } from "./channel-layer.js";
 import {
   resolveChannelLayerOptions,
@@ -57,6 +57,7 @@ export class InMemoryChannelLayer implements ChannelLayer {
   readonly #channels = new Map<string, Queue>();
   /** group → channel → membership expiry (ms since the epoch). */
   readonly #groups = new Map<string, Map<string, number>>();
+  readonly #waiters = new AbortableWaiter();
   readonly #id = randomUUID().slice(0, 8);
   #counter = 0;
   #nextSweep: number;
@@ -77,13 +78,13 @@ export class InMemoryChannelLayer implements ChannelLayer {
 
   receive(channel: string, signal?: AbortSignal): Promise<ChannelMessage> {
     if (this.#closed) return Promise.reject(this.#closedError());
-    if (isAborted(signal)) return Promise.reject(signal?.reason);
+    if (this.#waiters.isAborted(signal)) return Promise.reject(signal?.reason);
     const now = this.#maintain();
     const queue = this.#queue(channel);
     this.#dropExpired(channel, queue, now);
     const entry = queue.items.shift();
     if (entry) return Promise.resolve(entry.message);
-    return waitOn(queue, signal);
+    return this.#waiters.waitOn(queue, signal);
   }
 
   async newChannel(prefix = "specific."): Promise<string> {
