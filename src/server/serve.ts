@@ -12,7 +12,8 @@ import { serverAddress } from "./build-scope.js";
 import { resolveServeOptions } from "./serve-options.js";
 import type { ServeOptions } from "./serve-options.js";
 import { invalidUpgrade } from "./handshake-checks.js";
-import { createUpgrader } from "./upgrader.js";
+import { Upgrader } from "./upgrader.js";
+import { PendingHandshakes } from "./websocket-handshake.js";
 import { WebsocketSession } from "./websocket-session.js";
 import type { WebsocketContext } from "./websocket-session.js";
 
@@ -56,15 +57,14 @@ export interface ServerHandle {
 export async function serve(app: Application, options: ServeOptions = {}): Promise<ServerHandle> {
   const resolved = resolveServeOptions(options);
   const { logger } = resolved;
-  const upgrader = createUpgrader(resolved.maxMessageSize);
+  const upgrader = new Upgrader(resolved.maxMessageSize);
   const activity = new Activity();
   const context: WebsocketContext = {
     options: resolved,
     logger,
-    upgrade: upgrader.upgrade,
+    upgrader,
     sessions: new Set(),
-    newcomers: [],
-    connecting: new Set(),
+    handshakes: new PendingHandshakes(),
     activity,
     // the real port is known once bound, below; until then each socket is asked
     serverAddress: serverAddress("", 0),
@@ -107,10 +107,7 @@ export async function serve(app: Application, options: ServeOptions = {}): Promi
   // one sweep instead of a timer per handshake: a handshake is refused between
   // handshakeTimeoutMs and 1.25 × handshakeTimeoutMs after it arrived
   const handshakeSweep = setInterval(
-    () => {
-      const now = performance.now();
-      for (const session of context.connecting) session.refuseIfOverdue(now);
-    },
+    () => context.handshakes.sweep(performance.now()),
     Math.max(1, resolved.handshakeTimeoutMs / 4),
   ).unref();
 

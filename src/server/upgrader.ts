@@ -5,52 +5,59 @@ import type { WebSocket } from "ws";
 import type { WebsocketAcceptEvent } from "../types/asgi.js";
 
 /**
- * Completes an accepted handshake: writes the 101 response with the chosen subprotocol and the
- * accept event's extra headers, and returns the socket; `null` if the client already left.
- */
-export type Upgrade = (
-  req: IncomingMessage,
-  socket: Duplex,
-  head: Buffer,
-  accept: WebsocketAcceptEvent,
-) => WebSocket | null;
-
-// ws calls the handleUpgrade callback, handleProtocols and its "headers" listeners synchronously
-// (no verifyClient is set), so the accept being applied and the socket handed over pass through
-// two variables instead of a map and a closure per connection.
-let applying: WebsocketAcceptEvent | null = null;
-let upgraded: WebSocket | null = null;
-
-function captureUpgraded(ws: WebSocket): void {
-  upgraded = ws;
-}
-
-/**
  * A `ws` server in `noServer` mode, used only to finish handshakes the application accepted:
- * its `handleProtocols` and `headers` hooks read the accept event being applied.
+ * writes the 101 response with the chosen subprotocol and the accept event's extra headers. One
+ * per server.
+ *
+ * @example
+ * ```ts
+ * const upgrader = new Upgrader(1024 * 1024);
+ * const ws = upgrader.upgrade(req, socket, head, { type: "websocket.accept" });
+ * ```
  */
-export function createUpgrader(maxPayload: number): { upgrade: Upgrade; close: () => void } {
-  const wss = new WebSocketServer({
-    noServer: true,
-    clientTracking: false,
-    perMessageDeflate: false,
-    maxPayload,
-    handleProtocols: () => applying?.subprotocol ?? false,
-  });
-  wss.on("headers", (lines) => {
-    const extra = applying?.headers;
-    if (extra !== undefined) for (const [name, value] of extra) lines.push(`${name}: ${value}`);
-  });
-  const upgrade: Upgrade = (req, socket, head, accept) => {
-    applying = accept;
-    try {
-      wss.handleUpgrade(req, socket, head, captureUpgraded);
-    } finally {
-      applying = null;
-    }
-    const ws = upgraded;
-    upgraded = null;
-    return ws;
+export class Upgrader {
+  readonly #wss: WebSocketServer;
+  // ws calls handleProtocols, its "headers" listeners and the handleUpgrade callback synchronously
+  // (no verifyClient is set): see docs/performance.md#the-upgrader-hands-over-through-fields
+  #applying: WebsocketAcceptEvent | null = null;
+  #upgraded: WebSocket | null = null;
+  readonly #capture = (ws: WebSocket): void => {
+    this.#upgraded = ws;
   };
-  return { upgrade, close: () => wss.close() };
+
+  constructor(maxPayload: number) {
+    this.#wss = new WebSocketServer({
+      noServer: true,
+      clientTracking: false,
+      perMessageDeflate: false,
+      maxPayload,
+      handleProtocols: () => this.#applying?.subprotocol ?? false,
+    });
+    this.#wss.on("headers", (lines: string[]) => {
+      const extra = this.#applying?.headers;
+      if (extra !== undefined) for (const [name, value] of extra) lines.push(`${name}: ${value}`);
+    });
+  }
+
+  /** Completes an accepted handshake; `null` if the client already left (ws destroyed the socket). */
+  upgrade(
+    req: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    accept: WebsocketAcceptEvent,
+  ): WebSocket | null {
+    this.#applying = accept;
+    try {
+      this.#wss.handleUpgrade(req, socket, head, this.#capture);
+    } finally {
+      this.#applying = null;
+    }
+    const ws = this.#upgraded;
+    this.#upgraded = null;
+    return ws;
+  }
+
+  close(): void {
+    this.#wss.close();
+  }
 }
