@@ -10,11 +10,10 @@ import type {
   SendEvent,
 } from "../types/asgi.js";
 import type { Activity } from "./activity.js";
-import { buildHttpScope } from "./build-scope.js";
-import type { ServerAddress } from "./build-scope.js";
 import { EventQueue } from "./event-queue.js";
 import { isServerFault, statusFor } from "./failure.js";
 import type { Logger } from "./logger.js";
+import type { ScopeBuilder } from "./scope-builder.js";
 
 const DISCONNECT: HttpDisconnectEvent = Object.freeze({ type: "http.disconnect" });
 const EMPTY = new Uint8Array(0);
@@ -39,7 +38,7 @@ const enum State {
 export interface HttpExchangeContext {
   logger: Logger;
   activity: Activity;
-  serverAddress: ServerAddress;
+  scopes: ScopeBuilder;
   /** Largest request body served, in bytes; see `ServeOptions.maxBodySize`. */
   maxBodySize: number;
   /** True once shutdown began: responses then ask the client to close the connection. */
@@ -72,7 +71,7 @@ async function exchange(
   context: HttpExchangeContext,
 ): Promise<void> {
   const started = performance.now();
-  const scope = buildHttpScope(req, context.serverAddress);
+  const scope = context.scopes.http(req);
   // Node has already checked that content-length is a number
   if (Number(req.headers["content-length"]) > context.maxBodySize) {
     req.on("error", ignore);

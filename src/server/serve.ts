@@ -8,7 +8,7 @@ import { Activity } from "./activity.js";
 import { writeRawResponse } from "./failure.js";
 import { serveHttp } from "./http-exchange.js";
 import type { HttpExchangeContext } from "./http-exchange.js";
-import { serverAddress } from "./build-scope.js";
+import { ScopeBuilder, serverAddress } from "./scope-builder.js";
 import { resolveServeOptions } from "./serve-options.js";
 import type { ServeOptions } from "./serve-options.js";
 import { invalidUpgrade } from "./handshake-checks.js";
@@ -59,6 +59,8 @@ export async function serve(app: Application, options: ServeOptions = {}): Promi
   const { logger } = resolved;
   const upgrader = new Upgrader(resolved.maxMessageSize);
   const activity = new Activity();
+  // the real port is known once bound, below; until then each socket is asked
+  const scopes = new ScopeBuilder(serverAddress("", 0));
   const context: WebsocketContext = {
     options: resolved,
     logger,
@@ -66,15 +68,14 @@ export async function serve(app: Application, options: ServeOptions = {}): Promi
     sessions: new Set(),
     handshakes: new PendingHandshakes(),
     activity,
-    // the real port is known once bound, below; until then each socket is asked
-    serverAddress: serverAddress("", 0),
+    scopes,
   };
 
   let closing = false;
   const httpContext: HttpExchangeContext = {
     logger,
     activity,
-    serverAddress: context.serverAddress,
+    scopes,
     maxBodySize: resolved.maxBodySize,
     isClosing: () => closing,
   };
@@ -95,7 +96,7 @@ export async function serve(app: Application, options: ServeOptions = {}): Promi
   server.listen(resolved.port, resolved.host);
   await once(server, "listening");
   const { port } = server.address() as AddressInfo;
-  context.serverAddress = httpContext.serverAddress = serverAddress(resolved.host, port);
+  scopes.serverAddress = serverAddress(resolved.host, port);
 
   const keepalive =
     resolved.keepaliveIntervalMs > 0

@@ -22,23 +22,35 @@ const RECURRING = [
   "pragma",
 ];
 
-/** Per recurring name, its pairs by value; a table is emptied when full, so it cannot grow. */
-const pairs = new Map<string, Map<string, Header>>(RECURRING.map((name) => [name, new Map()]));
 const MAX_VALUES_PER_NAME = 64;
 
 /**
- * The scope's `[name, value]` pair for a header (`name` already lower-cased). A recurring header
- * gets one frozen pair shared by every connection that sent the same value, so an idle WebSocket
- * does not keep its own copy of a 100-byte user agent; the pair is `readonly` in the type anyway.
+ * A server's shared header pairs: a recurring header gets one frozen `[name, value]` pair shared
+ * by every connection that sent the same value, so an idle WebSocket does not keep its own copy
+ * of a 100-byte user agent (the pair is `readonly` in the scope's type anyway).
+ *
+ * @example
+ * ```ts
+ * const pairs = new HeaderPairs();
+ * pairs.pair("origin", "https://example.com") === pairs.pair("origin", "https://example.com"); // true
+ * ```
  */
-export function headerPair(name: string, value: string): Header {
-  const values = pairs.get(name);
-  if (values === undefined) return [name, value];
-  let pair = values.get(value);
-  if (pair === undefined) {
-    if (values.size >= MAX_VALUES_PER_NAME) values.clear();
-    pair = Object.freeze([name, value] as const);
-    values.set(value, pair);
+export class HeaderPairs {
+  /** Per recurring name, its pairs by value; a table is emptied when full, so it cannot grow. */
+  readonly #pairs = new Map<string, Map<string, Header>>(
+    RECURRING.map((name) => [name, new Map()]),
+  );
+
+  /** The scope's pair for a header (`name` already lower-cased). */
+  pair(name: string, value: string): Header {
+    const values = this.#pairs.get(name);
+    if (values === undefined) return [name, value];
+    let pair = values.get(value);
+    if (pair === undefined) {
+      if (values.size >= MAX_VALUES_PER_NAME) values.clear();
+      pair = Object.freeze([name, value] as const);
+      values.set(value, pair);
+    }
+    return pair;
   }
-  return pair;
 }

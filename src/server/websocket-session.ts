@@ -12,13 +12,12 @@ import type {
   WebsocketScope,
 } from "../types/asgi.js";
 import type { Activity } from "./activity.js";
-import { buildWebsocketScope } from "./build-scope.js";
-import type { ServerAddress } from "./build-scope.js";
 import { EventQueue } from "./event-queue.js";
 import { closeCodeFor, isServerFault, statusFor } from "./failure.js";
 import { checkAccept } from "./handshake-checks.js";
 import type { Logger, WebsocketOutcome } from "./logger.js";
 import { OpenWebsocket } from "./open-websocket.js";
+import type { ScopeBuilder } from "./scope-builder.js";
 import type { ResolvedServeOptions } from "./serve-options.js";
 import type { Upgrader } from "./upgrader.js";
 import { WebsocketHandshake } from "./websocket-handshake.js";
@@ -44,7 +43,7 @@ export interface WebsocketContext {
   sessions: Set<WebsocketSession>;
   handshakes: PendingHandshakes;
   activity: Activity;
-  serverAddress: ServerAddress;
+  scopes: ScopeBuilder;
 }
 
 /**
@@ -64,7 +63,7 @@ export class WebsocketSession {
 
   constructor(context: WebsocketContext, req: IncomingMessage, socket: Duplex, head: Buffer) {
     this.#context = context;
-    this.#scope = buildWebsocketScope(req, context.serverAddress);
+    this.#scope = context.scopes.websocket(req);
     this.#queue = new EventQueue(context.options.maxQueuedMessages, this, CONNECT);
     const deadline = this.#started + context.options.handshakeTimeoutMs;
     this.#handshake = new WebsocketHandshake(context.handshakes, this, req, socket, head, deadline);
