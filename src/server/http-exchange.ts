@@ -58,70 +58,156 @@ export async function serveHttp(
 ): Promise<void> {
   context.activity.start();
   try {
-    await exchange(app, req, res, context);
+    await new HttpExchange(req, res, context).run(app);
   } finally {
     context.activity.end();
   }
 }
 
-async function exchange(
-  app: Application,
-  req: IncomingMessage,
-  res: ServerResponse,
-  context: HttpExchangeContext,
-): Promise<void> {
-  const started = performance.now();
-  const scope = context.scopes.http(req);
-  // Node has already checked that content-length is a number
-  if (Number(req.headers["content-length"]) > context.maxBodySize) {
-    req.on("error", ignore);
-    answerTooLarge(res);
-    logAccess(context, scope, res, started);
-    return;
-  }
-  let state = State.Idle as State;
-  let pending: HttpResponseStartEvent | null = null;
-  let gone = false;
-  let bodySize = 0;
-  let bodyTooLarge = false;
+/**
+ * One request and its response: the request body feeds the queue `receive()` reads, `send()`
+ * events become the response, and whatever the application left unfinished is answered at the end.
+ */
+class HttpExchange {
+  readonly #req: IncomingMessage;
+  readonly #res: ServerResponse;
+  readonly #context: HttpExchangeContext;
+  readonly #scope: HttpScope;
+  readonly #started = performance.now();
+  readonly #queue: EventQueue<HttpReceiveEvent>;
+  #state = State.Idle;
+  #pending: HttpResponseStartEvent | null = null;
+  /** The client left, or its body grew past the cap: sends go nowhere. */
+  #gone = false;
+  #bodySize = 0;
+  #bodyTooLarge = false;
 
-  const queue = new EventQueue<HttpReceiveEvent>(1, req);
-  const onData = (chunk: Buffer) => {
-    bodySize += chunk.byteLength;
-    if (bodySize <= context.maxBodySize) {
-      queue.push({ type: "http.request", body: chunk, moreBody: true });
+  constructor(req: IncomingMessage, res: ServerResponse, context: HttpExchangeContext) {
+    this.#req = req;
+    this.#res = res;
+    this.#context = context;
+    this.#scope = context.scopes.http(req);
+    this.#queue = new EventQueue<HttpReceiveEvent>(1, req);
+  }
+
+  async run(app: Application): Promise<void> {
+    // Node has already checked that content-length is a number
+    if (Number(this.#req.headers["content-length"]) > this.#context.maxBodySize) {
+      this.#req.on("error", ignore);
+      answerTooLarge(this.#res);
+      this.#log();
+      return;
+    }
+    this.#listen();
+    let failure: unknown = null;
+    let failed = false;
+    try {
+      await app(this.#scope, this.#receive, this.#send);
+    } catch (error) {
+      failure = error;
+      failed = true;
+    }
+    if (!this.#gone && this.#state !== State.Done) this.#answerUnfinished(failed, failure);
+    else if (failed && isServerFault(statusFor(failure))) {
+      this.#context.logger.error(
+        `Application failed after responding to ${this.#scope.method} ${this.#scope.path}`,
+        failure,
+      );
+    }
+    this.#log();
+  }
+
+  // The request phase: the body, and the client's leaving.
+
+  #listen(): void {
+    const req = this.#req;
+    const res = this.#res;
+    req.on("data", this.#onData);
+    req.once("end", () => this.#queue.push(END_OF_BODY));
+    // A client that vanishes mid-body makes the request emit "aborted"/ECONNRESET; "close" below
+    // reports it, so the error itself needs no handling.
+    req.on("error", ignore);
+    res.once("close", () => {
+      if (this.#state !== State.Done || !res.writableFinished) this.#gone = true;
+      this.#queue.finish(DISCONNECT);
+    });
+    res.once("finish", () => {
+      // The application may never read the body; drain it so a keep-alive connection stays
+      // usable (not a body over the cap: that connection closes instead).
+      req.removeListener("data", this.#onData);
+      if (!this.#bodyTooLarge) req.resume();
+    });
+  }
+
+  readonly #onData = (chunk: Buffer): void => {
+    this.#bodySize += chunk.byteLength;
+    if (this.#bodySize <= this.#context.maxBodySize) {
+      this.#queue.push({ type: "http.request", body: chunk, moreBody: true });
       return;
     }
     // A body without content-length (chunked) grew past the cap: the application hears a
     // disconnect, its later sends go nowhere, and the client gets 413 unless a response is
     // already on the wire.
-    bodyTooLarge = gone = true;
-    req.removeListener("data", onData);
-    req.pause();
-    queue.finish(DISCONNECT);
-    if (res.headersSent) res.destroy();
-    else answerTooLarge(res);
+    this.#bodyTooLarge = this.#gone = true;
+    this.#req.removeListener("data", this.#onData);
+    this.#req.pause();
+    this.#queue.finish(DISCONNECT);
+    if (this.#res.headersSent) this.#res.destroy();
+    else answerTooLarge(this.#res);
   };
-  req.on("data", onData);
-  req.once("end", () => queue.push(END_OF_BODY));
-  // A client that vanishes mid-body makes the request emit "aborted"/ECONNRESET; "close" below
-  // reports it, so the error itself needs no handling.
-  req.on("error", ignore);
-  res.once("close", () => {
-    if (state !== State.Done || !res.writableFinished) gone = true;
-    queue.finish(DISCONNECT);
-  });
-  res.once("finish", () => {
-    // The application may never read the body; drain it so a keep-alive connection stays usable
-    // (not a body over the cap: that connection closes instead).
-    req.removeListener("data", onData);
-    if (!bodyTooLarge) req.resume();
-  });
 
-  const receive = () => queue.next();
+  readonly #receive = (): Promise<HttpReceiveEvent> => this.#queue.next();
 
-  const writeHead = (body: Uint8Array, moreBody: boolean) => {
-    const start = pending as HttpResponseStartEvent;
+  // The response phase.
+
+  readonly #send = async (event: SendEvent): Promise<void> => {
+    if (event.type === "http.response.start") {
+      this.#start(event);
+      return;
+    }
+    if (event.type !== "http.response.body") {
+      throw new ProtocolError(
+        `An HTTP application sent "${(event as { type: string }).type}"; it may send only http.response.start and http.response.body.`,
+      );
+    }
+    if (this.#state === State.Idle) {
+      throw new ProtocolError("http.response.body was sent before http.response.start.");
+    }
+    if (this.#state === State.Done) {
+      throw new ProtocolError(
+        "http.response.body was sent after the last chunk (moreBody: false).",
+      );
+    }
+    if (this.#gone) return;
+    const body = event.body ?? EMPTY;
+    const moreBody = event.moreBody === true;
+    if (this.#state === State.Started) this.#writeHead(body, moreBody);
+    if (!moreBody) {
+      this.#state = State.Done;
+      this.#res.end(body);
+      this.#queue.finish(DISCONNECT);
+      return;
+    }
+    if (body.byteLength > 0 && !this.#res.write(body)) await drainOrClose(this.#res);
+  };
+
+  #start(event: HttpResponseStartEvent): void {
+    if (this.#state !== State.Idle) {
+      throw new ProtocolError(
+        "http.response.start was sent twice; send it once, then body events.",
+      );
+    }
+    const status = event.status;
+    if (!Number.isInteger(status) || status < 100 || status > 599) {
+      throw new ProtocolError(`http.response.start has status ${status}; use an integer 100-599.`);
+    }
+    this.#pending = event;
+    this.#state = State.Started;
+  }
+
+  /** Writes the held `http.response.start`, with a content-length when the body is all here. */
+  #writeHead(body: Uint8Array, moreBody: boolean): void {
+    const start = this.#pending as HttpResponseStartEvent;
     const flat: string[] = [];
     let hasLength = false;
     for (const [name, value] of start.headers ?? []) {
@@ -130,104 +216,46 @@ async function exchange(
       if (lower === "content-length" || lower === "transfer-encoding") hasLength = true;
     }
     if (!moreBody && !hasLength) flat.push("content-length", String(body.byteLength));
-    if (context.isClosing()) res.shouldKeepAlive = false;
-    res.writeHead(start.status, flat);
-    state = State.Streaming;
-  };
-
-  const send = async (event: SendEvent) => {
-    if (event.type === "http.response.start") {
-      if (state !== State.Idle) {
-        throw new ProtocolError(
-          "http.response.start was sent twice; send it once, then body events.",
-        );
-      }
-      const status = event.status;
-      if (!Number.isInteger(status) || status < 100 || status > 599) {
-        throw new ProtocolError(
-          `http.response.start has status ${status}; use an integer 100-599.`,
-        );
-      }
-      pending = event;
-      state = State.Started;
-      return;
-    }
-    if (event.type !== "http.response.body") {
-      throw new ProtocolError(
-        `An HTTP application sent "${(event as { type: string }).type}"; it may send only http.response.start and http.response.body.`,
-      );
-    }
-    if (state === State.Idle) {
-      throw new ProtocolError("http.response.body was sent before http.response.start.");
-    }
-    if (state === State.Done) {
-      throw new ProtocolError(
-        "http.response.body was sent after the last chunk (moreBody: false).",
-      );
-    }
-    if (gone) return;
-    const body = event.body ?? EMPTY;
-    const moreBody = event.moreBody === true;
-    if (state === State.Started) writeHead(body, moreBody);
-    if (!moreBody) {
-      state = State.Done;
-      res.end(body);
-      queue.finish(DISCONNECT);
-      return;
-    }
-    if (body.byteLength > 0 && !res.write(body)) await drainOrClose(res);
-  };
-
-  let failure: unknown = null;
-  let failed = false;
-  try {
-    await app(scope, receive, send);
-  } catch (error) {
-    failure = error;
-    failed = true;
+    if (this.#context.isClosing()) this.#res.shouldKeepAlive = false;
+    this.#res.writeHead(start.status, flat);
+    this.#state = State.Streaming;
   }
 
-  if (!gone && state !== State.Done) {
+  /** The application returned or failed without completing its response. */
+  #answerUnfinished(failed: boolean, failure: unknown): void {
+    const { method, path } = this.#scope;
     const status = failed ? statusFor(failure) : 500;
     if (failed && isServerFault(status)) {
-      context.logger.error(`Application failed on ${scope.method} ${scope.path}`, failure);
+      this.#context.logger.error(`Application failed on ${method} ${path}`, failure);
     } else if (!failed) {
-      context.logger.error(
-        `Application returned without completing a response to ${scope.method} ${scope.path}; send http.response.start and a last http.response.body (moreBody: false).`,
+      this.#context.logger.error(
+        `Application returned without completing a response to ${method} ${path}; send http.response.start and a last http.response.body (moreBody: false).`,
       );
     }
-    if (res.headersSent) {
+    if (this.#res.headersSent) {
       // the status line is on the wire: a truncated body must not look complete
-      res.destroy();
-    } else {
-      pending = { type: "http.response.start", status, headers: [["content-type", "text/plain"]] };
-      writeHead(EMPTY, false);
-      res.end();
-      state = State.Done;
+      this.#res.destroy();
+      return;
     }
-  } else if (failed && isServerFault(statusFor(failure))) {
-    context.logger.error(
-      `Application failed after responding to ${scope.method} ${scope.path}`,
-      failure,
-    );
+    this.#pending = {
+      type: "http.response.start",
+      status,
+      headers: [["content-type", "text/plain"]],
+    };
+    this.#writeHead(EMPTY, false);
+    this.#res.end();
+    this.#state = State.Done;
   }
 
-  logAccess(context, scope, res, started);
-}
-
-function logAccess(
-  context: HttpExchangeContext,
-  scope: HttpScope,
-  res: ServerResponse,
-  started: number,
-): void {
-  context.logger.access({
-    type: "http",
-    method: scope.method,
-    path: scope.path,
-    status: res.headersSent ? res.statusCode : null,
-    durationMs: performance.now() - started,
-  });
+  #log(): void {
+    this.#context.logger.access({
+      type: "http",
+      method: this.#scope.method,
+      path: this.#scope.path,
+      status: this.#res.headersSent ? this.#res.statusCode : null,
+      durationMs: performance.now() - this.#started,
+    });
+  }
 }
 
 const TOO_LARGE = Buffer.from("Request body too large");
