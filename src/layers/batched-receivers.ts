@@ -45,7 +45,8 @@ const MAX_BATCH = 1000;
  * The receiving side of a layer whose queues live elsewhere (Redis): waiting `receive()` calls
  * by channel, fed by wake-ups. Wake-ups and receives that arrive in the same turn of the event
  * loop are popped in ONE call, so a group message to thousands of this process's channels costs
- * one round trip, and a consumer re-arming its receive on a channel known to be empty costs none.
+ * one round trip, and a consumer re-arming its receive on a channel known to be empty costs none
+ * (docs/performance.md#batched-pops).
  *
  * @example
  * ```ts

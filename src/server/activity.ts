@@ -1,6 +1,6 @@
 /**
  * Counts the applications running on a server, so that shutdown can wait for them to return.
- * Each run calls `start()` once and `end()` once; no per-run closure or promise is needed.
+ * Each run calls `start()` once and `end()` once (docs/performance.md#bound-methods-not-closures).
  */
 export class Activity {
   #active = 0;

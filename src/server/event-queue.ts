@@ -13,8 +13,8 @@ export interface FlowControl {
  * and then to every later `receive()`.
  *
  * An application that keeps up is always waiting when an event arrives, so the event goes
- * straight to it; the backlog array only exists once one builds up, and one event waits in a
- * slot of its own, which keeps an idle connection's queue small.
+ * straight to it; the backlog array only exists once one builds up
+ * (docs/performance.md#the-receive-queue).
  */
 export class EventQueue<T> {
   readonly #highWater: number;

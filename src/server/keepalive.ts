@@ -9,7 +9,7 @@ function answeredPing(this: WebSocket): void {
 
 /**
  * One keepalive round for a socket: terminate it if it never answered the previous ping, else
- * ping it. Shared state and one shared listener, so keepalive costs no closure per connection.
+ * ping it (docs/performance.md#shared-listeners).
  */
 export function keepalive(ws: WebSocket): void {
   if (awaitingPong.has(ws)) {

@@ -55,7 +55,7 @@ export class ScopeBuilder {
   /** The scope of an HTTP request. */
   http(req: IncomingMessage): HttpScope {
     const fields = this.#requestFields(req, false);
-    // one literal with every field, so the scope keeps all its properties in-object
+    // one literal with every field: docs/performance.md#scopes-share-recurring-strings
     return {
       type: "http",
       method: req.method ?? "GET",
@@ -120,7 +120,7 @@ export class ScopeBuilder {
       queryString,
       headers,
       client: hostPort(req.socket.remoteAddress, req.socket.remotePort),
-      // a literal instead of the per-request string Node builds
+      // a literal, not the string Node builds: docs/performance.md#scopes-share-recurring-strings
       httpVersion: version === "1.1" ? "1.1" : version === "1.0" ? "1.0" : version,
     };
   }
