@@ -28,7 +28,7 @@ const userFor = rawUserLookup(file);
 const CONNECT: ReceiveEvent = { type: "websocket.connect" };
 const DISCONNECT: ReceiveEvent = { type: "websocket.disconnect", code: 1000 };
 
-// Header pairs every client sends alike, shared as the server shares them (see headerPair).
+// Header pairs every client sends alike, shared as the server shares them (see HeaderPairs).
 const VERSION = ["sec-websocket-version", "13"] as const;
 const CONNECTION = ["connection", "Upgrade"] as const;
 const UPGRADE = ["upgrade", "websocket"] as const;
