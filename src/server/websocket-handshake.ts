@@ -31,8 +31,7 @@ export interface HandshakeOwner {
 export class PendingHandshakes {
   #newcomers: WebsocketHandshake[] = [];
   readonly watched = new Set<WebsocketHandshake>();
-  // once per turn, after its I/O callbacks and promise reactions: most applications answer within
-  // the turn and their sockets are never watched (docs/performance.md#handshakes-answered-in-their-first-turn)
+  // once per turn: docs/performance.md#handshakes-answered-in-their-first-turn
   readonly #watchNewcomers = (): void => {
     const newcomers = this.#newcomers;
     this.#newcomers = [];
