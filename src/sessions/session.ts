@@ -279,7 +279,7 @@ export class Session {
       for (const name in stored) {
         const value = stored[name] as JsonValue;
         if (name !== EXPIRY_KEY) data.set(name, value);
-        else if (typeof value === "number" || typeof value === "string") expiry = value;
+        else if (isUsableExpiry(value)) expiry = value;
       }
     }
     this.#data = data;
@@ -336,6 +336,14 @@ export class Session {
         "what it is given (check its save() with mustCreate).",
     );
   }
+}
+
+// A tampered or foreign row may hold an expiry that names no instant ("soon", 1e308); it is
+// ignored, as the rest of a corrupt row is, rather than failing every later save of the session.
+function isUsableExpiry(value: JsonValue): value is number | string {
+  if (typeof value === "number")
+    return !Number.isNaN(new Date(Date.now() + value * 1000).getTime());
+  return typeof value === "string" && !Number.isNaN(Date.parse(value));
 }
 
 // Stored data that is not a JSON object (corrupt, or written by something else) reads as an
