@@ -5,7 +5,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { after, before, describe, test } from "node:test";
 import { Redis } from "ioredis";
 import { storeSelected, TEST_DATABASES } from "../../test/support/databases.js";
-import { REDIS_URL, serviceSkip, uniquePrefix } from "../../test/support/services.js";
+import { serviceSkip } from "../../test/support/services.js";
+import { openRedisSessionStore } from "../../test/support/session-stores.js";
 import { BackendUnavailable, ImproperlyConfigured, SessionInterrupted } from "../errors.js";
 import { newSessionKey } from "../sessions/session-key.js";
 import { Session } from "../sessions/session.js";
@@ -71,18 +72,7 @@ const KINDS: Record<string, StoreKind> = {
   redis: {
     skip: () => serviceSkip("redis"),
     expiresNatively: true,
-    async open() {
-      const client = new Redis(REDIS_URL);
-      const prefix = uniquePrefix("sessions");
-      return {
-        store: new RedisSessionStore({ client, prefix }),
-        async dispose() {
-          const keys = await client.keys(`${prefix}*`);
-          if (keys.length > 0) await client.del(...keys);
-          await client.quit();
-        },
-      };
-    },
+    open: openRedisSessionStore,
     async broken() {
       const client = new Redis({
         port: 1,

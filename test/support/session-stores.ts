@@ -30,6 +30,20 @@ async function sqlStore(kind: "sqlite" | "postgres"): Promise<OpenSessionStore> 
   return { store, dispose };
 }
 
+/** A Redis session store under a key prefix of its own, which dispose() empties. */
+export async function openRedisSessionStore(): Promise<OpenSessionStore> {
+  const client = new Redis(REDIS_URL);
+  const prefix = uniquePrefix("sessions");
+  return {
+    store: new RedisSessionStore({ client, prefix }),
+    async dispose() {
+      const keys = await client.keys(`${prefix}*`);
+      if (keys.length > 0) await client.del(...keys);
+      await client.quit();
+    },
+  };
+}
+
 const KINDS: SessionStoreKind[] = [
   {
     name: "memory",
@@ -42,22 +56,7 @@ const KINDS: SessionStoreKind[] = [
     skip: () => TEST_DATABASES.postgres.skip(),
     open: () => sqlStore("postgres"),
   },
-  {
-    name: "redis",
-    skip: () => serviceSkip("redis"),
-    async open() {
-      const client = new Redis(REDIS_URL);
-      const prefix = uniquePrefix("sessions");
-      return {
-        store: new RedisSessionStore({ client, prefix }),
-        async dispose() {
-          const keys = await client.keys(`${prefix}*`);
-          if (keys.length > 0) await client.del(...keys);
-          await client.quit();
-        },
-      };
-    },
-  },
+  { name: "redis", skip: () => serviceSkip("redis"), open: openRedisSessionStore },
 ];
 
 /** The store kinds the `STORES` filter selects. */
