@@ -1,12 +1,12 @@
-import { parseCookies, type CookieScope } from "../cookies/cookie-middleware.js";
+import { cookieMiddleware, type CookieScope } from "../cookies/cookie-middleware.js";
 import {
-  bindSessions,
+  sessionMiddleware,
   type SessionMiddlewareOptions,
   type SessionScope,
 } from "../sessions/session-middleware.js";
 import type { Application, HttpScope, WebsocketScope } from "../types/asgi.js";
-import { resolveAuthConfig, type AuthOptions } from "./auth-config.js";
-import { withUser, type UserScope } from "./auth-middleware.js";
+import type { AuthOptions } from "./auth-config.js";
+import { authMiddleware, type UserScope } from "./auth-middleware.js";
 
 /**
  * What an application under {@link authMiddlewareStack} finds on its scope. Type a consumer with
@@ -22,6 +22,8 @@ import { withUser, type UserScope } from "./auth-middleware.js";
  * ```
  */
 export type AuthScope = CookieScope & SessionScope & UserScope;
+
+type Connection = HttpScope | WebsocketScope;
 
 /** Options for {@link authMiddlewareStack}: the session middleware's and the auth middleware's. */
 export type AuthMiddlewareStackOptions = SessionMiddlewareOptions & AuthOptions;
@@ -44,20 +46,19 @@ export type AuthMiddlewareStackOptions = SessionMiddlewareOptions & AuthOptions;
 export function authMiddlewareStack<S extends HttpScope | WebsocketScope>(
   inner: Application<S & AuthScope>,
   options: AuthMiddlewareStackOptions,
-): Application<S> {
+): Application<S>;
+// Composed on the scope types themselves: TypeScript cannot check `S & CookieScope` against the
+// middlewares' `(HttpScope | WebsocketScope) & CookieScope` while S is a type parameter.
+export function authMiddlewareStack(
+  inner: Application<Connection & AuthScope>,
+  options: AuthMiddlewareStackOptions,
+): Application<Connection> {
   const { backends, secretKey, secretKeyFallbacks, signals, ...sessionOptions } = options;
-  const sessions = bindSessions(sessionOptions);
-  const config = resolveAuthConfig({ backends, secretKey, secretKeyFallbacks, signals });
-  // The three middlewares' work, with one scope copy instead of three: what each layer adds is
-  // only read by the layers inside it, so nothing can tell the difference.
-  return function authStack(scope, receive, send) {
-    try {
-      const cookies = parseCookies(scope.headers);
-      const session = sessions.open(cookies);
-      const out = scope.type === "http" ? sessions.httpSend(send, session, cookies) : send;
-      return withUser(inner, scope, { cookies, session }, session, config, receive, out);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-  };
+  return cookieMiddleware()<Connection>(
+    sessionMiddleware(sessionOptions)<Connection & CookieScope>(
+      authMiddleware({ backends, secretKey, secretKeyFallbacks, signals })<
+        Connection & CookieScope & SessionScope
+      >(inner),
+    ),
+  );
 }

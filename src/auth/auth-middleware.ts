@@ -1,19 +1,11 @@
-import type { Session } from "../sessions/session.js";
-import type {
-  Application,
-  HttpScope,
-  Receive,
-  Scope,
-  Send,
-  WebsocketScope,
-} from "../types/asgi.js";
+import type { Application, HttpScope, WebsocketScope } from "../types/asgi.js";
 import type { AnyUser } from "../users/anonymous-user.js";
 import type { SessionScope } from "../sessions/session-middleware.js";
 import {
   AUTH_CONFIG,
   resolveAuthConfig,
-  type AuthConfig,
   type AuthOptions,
+  type ConfiguredScope,
 } from "./auth-config.js";
 import { userFromSession } from "./get-user.js";
 import { sessionOf } from "./session-keys.js";
@@ -52,52 +44,11 @@ export const authMiddleware = (options: AuthOptions) => {
   return <S extends (HttpScope | WebsocketScope) & SessionScope>(
     inner: Application<S & UserScope>,
   ): Application<S> =>
-    // not async: the user's promise is the only one it needs to wait on
-    function auth(scope, receive, send) {
-      try {
-        return withUser<S, object>(
-          inner,
-          scope,
-          null,
-          sessionOf(scope, "authMiddleware"),
-          config,
-          receive,
-          send,
-        );
-      } catch (error) {
-        return Promise.reject(error);
-      }
+    async function auth(scope, receive, send) {
+      const session = sessionOf(scope, "authMiddleware");
+      const given = (scope as Partial<UserScope>).user;
+      const user: AnyUser = given !== undefined ? given : await userFromSession(session, config);
+      const fields: UserScope & ConfiguredScope = { user, [AUTH_CONFIG]: config };
+      await inner({ ...scope, ...fields }, receive, send);
     };
 };
-
-/**
- * Runs `inner` on a copy of `scope` with `fields`, the user and the auth configuration added: the
- * user an outer middleware already set, or the one `session` names. Shared with
- * `authMiddlewareStack`, whose `fields` are the cookies and the session, so the stack copies the
- * scope once instead of once per layer.
- */
-export function withUser<S extends Scope, F extends object>(
-  inner: Application<S & F & UserScope>,
-  scope: S,
-  fields: F | null,
-  session: Session,
-  config: AuthConfig,
-  receive: Receive,
-  send: Send,
-): Promise<void> {
-  const given = (scope as Partial<UserScope>).user;
-  if (given !== undefined) return inner(configured(scope, fields, given, config), receive, send);
-  return userFromSession(session, config).then((user) =>
-    inner(configured(scope, fields, user, config), receive, send),
-  );
-}
-
-// Object.assign, not a spread with more fields: see cookieMiddleware.
-function configured<S extends Scope, F extends object>(
-  scope: S,
-  fields: F | null,
-  user: AnyUser,
-  config: AuthConfig,
-): S & F & UserScope {
-  return Object.assign({}, scope, fields, { user, [AUTH_CONFIG]: config }) as S & F & UserScope;
-}

@@ -1,6 +1,5 @@
 import type { Session } from "../sessions/session.js";
 import { anonymousUser, type AnyUser } from "../users/anonymous-user.js";
-import type { User } from "../users/user.js";
 import type { SessionScope } from "../sessions/session-middleware.js";
 import { authConfigOf, type AuthConfig, type ConfiguredScope } from "./auth-config.js";
 import { sessionAuthHash, sessionAuthHashMatches } from "./session-auth-hash.js";
@@ -17,40 +16,26 @@ import { BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, sessionOf } from ".
  * const user = await userFromSession(scope.session, config);
  * ```
  */
-export function userFromSession(session: Session, config: AuthConfig): Promise<AnyUser> {
-  // Not async, nor the steps below: every authenticated connection runs them, and each frame
-  // would wait beside the store's promise it adds nothing to.
-  return session.load().then(() => userOfLoadedSession(session, config));
-}
-
-function userOfLoadedSession(session: Session, config: AuthConfig): AnyUser | Promise<AnyUser> {
-  const id = session.getLoaded(SESSION_KEY);
-  const backendName = session.getLoaded(BACKEND_SESSION_KEY);
+export async function userFromSession(session: Session, config: AuthConfig): Promise<AnyUser> {
+  const id = await session.get(SESSION_KEY);
+  const backendName = await session.get(BACKEND_SESSION_KEY);
   if (typeof id !== "string" || typeof backendName !== "string") return anonymousUser;
   const backend = config.backends.get(backendName);
   if (backend === undefined) return anonymousUser;
-  // Promise.resolve: a custom backend may answer with any thenable, as `await` would accept
-  return Promise.resolve(backend.getUser(id)).then((user) =>
-    user === null ? anonymousUser : checkedUser(session, config, user, backendName),
-  );
-}
-
-/** `user`, marked with its backend, if the session's auth hash still matches its password. */
-function checkedUser(
-  session: Session,
-  config: AuthConfig,
-  user: User,
-  backendName: string,
-): AnyUser | Promise<AnyUser> {
-  const stored = session.getLoaded(HASH_SESSION_KEY);
-  if (sessionAuthHashMatches(stored, user, config.secretKey)) return user.withBackend(backendName);
-  const fallback = config.secretKeyFallbacks.some((key) =>
-    sessionAuthHashMatches(stored, user, key),
-  );
-  if (!fallback) return session.flush().then(() => anonymousUser);
-  return session
-    .set(HASH_SESSION_KEY, sessionAuthHash(user, config.secretKey))
-    .then(() => user.withBackend(backendName));
+  const user = await backend.getUser(id);
+  if (user === null) return anonymousUser;
+  const stored = await session.get(HASH_SESSION_KEY);
+  if (!sessionAuthHashMatches(stored, user, config.secretKey)) {
+    const fallback = config.secretKeyFallbacks.some((key) =>
+      sessionAuthHashMatches(stored, user, key),
+    );
+    if (!fallback) {
+      await session.flush();
+      return anonymousUser;
+    }
+    await session.set(HASH_SESSION_KEY, sessionAuthHash(user, config.secretKey));
+  }
+  return user.withBackend(backendName);
 }
 
 /**
@@ -62,6 +47,6 @@ function checkedUser(
  * const user = await getUser(this.scope);
  * ```
  */
-export function getUser(scope: Partial<SessionScope> & ConfiguredScope): Promise<AnyUser> {
+export async function getUser(scope: Partial<SessionScope> & ConfiguredScope): Promise<AnyUser> {
   return userFromSession(sessionOf(scope, "getUser()"), authConfigOf(scope, "getUser()"));
 }

@@ -50,17 +50,13 @@ export class ModelBackend implements AuthBackend {
     return (await this.#users.update(user.id, { passwordHash })) ?? user;
   }
 
-  // Not async, as every authenticated connection asks: the store's promise and one reaction.
-  getUser(id: string): Promise<User | null> {
-    if (!ID.test(id)) return Promise.resolve(null);
-    return this.#users.getById(Number(id)).then(activeOnly);
+  async getUser(id: string): Promise<User | null> {
+    if (!ID.test(id)) return null;
+    const user = await this.#users.getById(Number(id));
+    return user?.isActive ? user : null;
   }
 
   async recordLogin(user: User, when: Date): Promise<void> {
     await this.#users.setLastLogin(user.id, when);
   }
-}
-
-function activeOnly(user: User | null): User | null {
-  return user?.isActive ? user : null;
 }

@@ -114,14 +114,14 @@ export const tokenAuthMiddleware = (options: TokenAuthOptions) => {
         scope.type !== "websocket" ||
         subprotocol === false
       ) {
-        return inner(Object.assign({}, scope, { user: resolved }), receive, send);
+        return inner({ ...scope, user: resolved }, receive, send);
       }
       const subprotocols = scope.subprotocols.filter((_, i) => i !== found.subprotocolIndex);
-      return inner(
-        Object.assign({}, scope, { user: resolved, subprotocols }),
-        receive,
-        answerSubprotocol(send, subprotocol),
-      );
+      const fields: UserScope & Pick<WebsocketScope, "subprotocols"> = {
+        user: resolved,
+        subprotocols,
+      };
+      return inner({ ...scope, ...fields }, receive, answerSubprotocol(send, subprotocol));
     };
 };
 

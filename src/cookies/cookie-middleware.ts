@@ -53,14 +53,6 @@ export function parseCookies(headers: Headers): Record<string, string> {
 export const cookieMiddleware =
   () =>
   <S extends HttpScope | WebsocketScope>(inner: Application<S & CookieScope>): Application<S> =>
-    // not async: a layer that only hands over would hold a promise and its resolvers per
-    // connection for as long as the connection lives, and add microtask hops at both ends
-    function cookies(scope, receive, send) {
-      // Object.assign, not `{ ...scope, cookies }`: Node 20's V8 builds a spread followed by more
-      // fields on a slow path, several µs per connection; every scope copy here does the same.
-      return inner(
-        Object.assign({}, scope, { cookies: parseCookies(scope.headers) }),
-        receive,
-        send,
-      );
+    async function cookies(scope, receive, send) {
+      await inner({ ...scope, cookies: parseCookies(scope.headers) }, receive, send);
     };

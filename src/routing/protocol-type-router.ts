@@ -33,8 +33,7 @@ export interface ProtocolTypeRoutes {
  */
 export function protocolTypeRouter(routes: ProtocolTypeRoutes): Application {
   const table: ProtocolTypeRoutes = { ...routes };
-  // not async: it only hands over (see cookieMiddleware)
-  return function protocolTypeRouter(scope: Scope, receive: Receive, send: Send) {
+  return async function protocolTypeRouter(scope: Scope, receive: Receive, send: Send) {
     const type: string = scope.type;
     switch (scope.type) {
       case "http":
@@ -48,10 +47,8 @@ export function protocolTypeRouter(routes: ProtocolTypeRoutes): Application {
         break;
     }
     const configured = Object.keys(table).filter((key) => table[key as keyof ProtocolTypeRoutes]);
-    return Promise.reject(
-      new UnknownScopeType(
-        `No application configured for scope type "${type}" (configured: ${configured.join(", ") || "none"}); add a "${type}" entry to protocolTypeRouter({...}).`,
-      ),
+    throw new UnknownScopeType(
+      `No application configured for scope type "${type}" (configured: ${configured.join(", ") || "none"}); add a "${type}" entry to protocolTypeRouter({...}).`,
     );
   };
 }

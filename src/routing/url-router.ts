@@ -41,11 +41,6 @@ function leadingSlashes(text: string): number {
   return count;
 }
 
-function isEmpty(record: Readonly<Record<string, unknown>>): boolean {
-  for (const _ in record) return false;
-  return true;
-}
-
 /**
  * Routes a connection by its path to the first matching route, like Channels' `URLRouter`.
  * Routes match the path after `scope.rootPath`, without the leading `/`. What a route captures
@@ -70,68 +65,56 @@ export function urlRouter<S extends RoutableScope>(
   routes: ReadonlyArray<Route<S>>,
   options: UrlRouterOptions = {},
 ): Application<S> {
-  // What each route's dispatch needs to know about it, worked out once rather than per connection.
   const table = routes.map((route) => ({
     route,
     nested: routesByPathMarked(route.application),
-    ownKwargs: !isEmpty(route.kwargs),
   }));
   const logger = options.logger ?? console.warn;
 
-  /**
-   * Routes the connection to the first route from `first` on that matches. Not async: a leaf
-   * application's promise is handed back as it is, with no frame of the router's waiting beside
-   * it for the connection's life; only a nested router, which may match nothing, is watched.
-   */
-  function dispatch(scope: S, receive: Receive, send: Send, first: number): Promise<void> {
+  /** Routes the connection to the first route from `first` on that matches. */
+  async function dispatch(scope: S, receive: Receive, send: Send, first: number): Promise<void> {
     const { path, rootPath } = scope;
     if (path.startsWith(rootPath)) {
       const rest = path.slice(rootPath.length);
       const skipped = leadingSlashes(rest);
       const relative = skipped === 0 ? rest : rest.slice(skipped);
       for (let index = first; index < table.length; index++) {
-        const { route, nested, ownKwargs } = table[index] as (typeof table)[number];
+        const { route, nested } = table[index] as (typeof table)[number];
         const match = route.pattern.match(relative);
         if (match === null) continue;
         const consumed = rest.slice(0, skipped + match.end);
         const outer = scope.urlRoute;
-        // Object.assign, not a spread with more fields: Node 20's V8 builds that on a slow path,
-        // several µs per connection.
-        const inner: S & MarkedScope = Object.assign({}, scope, {
+        const inner = {
+          ...scope,
           // Like an ASGI root_path, without a trailing "/": the rest of the path keeps its "/".
           rootPath: rootPath + (consumed.endsWith("/") ? consumed.slice(0, -1) : consumed),
           urlRoute: {
             args: outer ? [...outer.args, ...match.args] : match.args,
-            // a match's own kwargs are fresh: a copy is only needed to merge others into them
-            kwargs:
-              outer === undefined && !ownKwargs
-                ? match.kwargs
-                : { ...outer?.kwargs, ...match.kwargs, ...route.kwargs },
+            kwargs: { ...outer?.kwargs, ...match.kwargs, ...route.kwargs },
           },
-          [insideRouter]: true as const,
-        });
-        const served = route.application(inner, receive, send);
-        if (!nested) return served;
-        // A nested router that matched nothing: go on with the next route, as Channels does.
-        return served.catch((error: unknown) => {
+          [insideRouter]: true,
+        };
+        if (!nested) return route.application(inner, receive, send);
+        try {
+          return await route.application(inner, receive, send);
+        } catch (error) {
+          // A nested router that matched nothing: go on with the next route, as Channels does.
           if (error instanceof RouteNotFound) return dispatch(scope, receive, send, index + 1);
           throw error;
-        });
+        }
       }
     }
     if ((scope as MarkedScope)[insideRouter] === true) {
-      return Promise.reject(new RouteNotFound(`No route found for path "${path}".`));
+      throw new RouteNotFound(`No route found for path "${path}".`);
     }
     logger(`No route found for path "${path}" (${scope.type}).`);
     return refuse(scope, receive, send);
   }
 
-  return markRoutesByPath(function urlRouter(scope: S, receive: Receive, send: Send) {
+  return markRoutesByPath(async function urlRouter(scope: S, receive: Receive, send: Send) {
     if (scope.type !== "http" && scope.type !== "websocket") {
-      return Promise.reject(
-        new ImproperlyConfigured(
-          `urlRouter routes HTTP and WebSocket scopes by path; a "${String((scope as { type: unknown }).type)}" scope has no path. Route channel scopes with channelNameRouter.`,
-        ),
+      throw new ImproperlyConfigured(
+        `urlRouter routes HTTP and WebSocket scopes by path; a "${String((scope as { type: unknown }).type)}" scope has no path. Route channel scopes with channelNameRouter.`,
       );
     }
     return dispatch(scope, receive, send, 0);

@@ -135,9 +135,7 @@ export const csrfMiddleware = (options: CsrfOptions = {}) => {
       const rotate = () => {
         issued = newToken();
       };
-      // Object.assign, not a spread with more fields: see cookieMiddleware (the spread cost ~4 µs
-      // and 1.2 KB a request, this 0.15 µs and 0.3 KB).
-      const next = Object.assign({}, scope, { csrfToken, [ROTATE_CSRF_TOKEN]: rotate });
+      const next = { ...scope, csrfToken, [ROTATE_CSRF_TOKEN]: rotate };
       if (SAFE_METHODS.has(scope.method) || exempt(scope))
         return inner(next, receive, sendWithCookie);
 

@@ -83,52 +83,6 @@ export interface SessionMiddlewareOptions {
  * ```
  */
 export const sessionMiddleware = (options: SessionMiddlewareOptions) => {
-  const sessions = bindSessions(options);
-  return <S extends (HttpScope | WebsocketScope) & CookieScope>(
-    inner: Application<S & SessionScope>,
-  ): Application<S> =>
-    // not async, like cookieMiddleware: it only hands over
-    function session(scope, receive, send) {
-      if (typeof scope.cookies !== "object" || scope.cookies === null) {
-        return Promise.reject(
-          new ImproperlyConfigured(
-            "sessionMiddleware found no scope.cookies: wrap it in cookieMiddleware(), " +
-              "e.g. cookieMiddleware()(sessionMiddleware({ store })(app)).",
-          ),
-        );
-      }
-      const current = sessions.open(scope.cookies);
-      // Object.assign, not a spread with more fields: see cookieMiddleware.
-      const next = Object.assign({}, scope, { session: current });
-      if (scope.type !== "http") return inner(next, receive, send);
-      return inner(next, receive, sessions.httpSend(send, current, scope.cookies));
-    };
-};
-
-/**
- * What {@link sessionMiddleware} does per connection, set up once from its options; shared with
- * `authMiddlewareStack`, which adds the cookies, the session and the user in one scope copy.
- */
-export interface SessionBinding {
-  /** A lazily-loaded session, keyed by the session cookie among `cookies`. */
-  open(cookies: Record<string, string>): Session;
-  /**
-   * `send` for an HTTP response: on `http.response.start` it saves a modified `session` and sets
-   * or deletes its cookie, as {@link sessionMiddleware} describes.
-   */
-  httpSend(send: Send, session: Session, cookies: Record<string, string>): Send;
-}
-
-/**
- * Validates session options once and returns what serves each connection with them.
- *
- * @example
- * ```ts
- * const sessions = bindSessions({ store });
- * const session = sessions.open(parseCookies(scope.headers));
- * ```
- */
-export function bindSessions(options: SessionMiddlewareOptions): SessionBinding {
   const { store, saveEveryRequest = false } = options;
   if (typeof store?.load !== "function") {
     throw new ImproperlyConfigured(
@@ -147,11 +101,12 @@ export function bindSessions(options: SessionMiddlewareOptions): SessionBinding 
   // Fails now, at startup, on a bad cookie name or attribute rather than on the first response.
   setCookie([], cookieName, "", cookieOptions);
 
-  const finish = async (
+  /** The response start with the session saved and its cookie set or deleted, as described above. */
+  async function finish(
     event: HttpResponseStartEvent,
     session: Session,
     hadCookie: boolean,
-  ): Promise<HttpResponseStartEvent> => {
+  ): Promise<HttpResponseStartEvent> {
     let headers: Headers = event.headers ?? [];
     if (hadCookie && session.isEmpty) {
       headers = deleteCookie(headers, cookieName, cookieOptions);
@@ -167,19 +122,32 @@ export function bindSessions(options: SessionMiddlewareOptions): SessionBinding 
       });
     }
     return headers === event.headers ? event : { ...event, headers };
-  };
+  }
 
-  return {
-    open: (cookies) => new Session(store, cookies[cookieName] ?? null, { maxAge }),
-    httpSend: (send, session, cookies) => {
-      const hadCookie = cookies[cookieName] !== undefined;
-      return async (event) =>
-        send(
-          event.type === "http.response.start" ? await finish(event, session, hadCookie) : event,
+  return <S extends (HttpScope | WebsocketScope) & CookieScope>(
+    inner: Application<S & SessionScope>,
+  ): Application<S> =>
+    async function session(scope, receive, send) {
+      const { cookies } = scope;
+      if (typeof cookies !== "object" || cookies === null) {
+        throw new ImproperlyConfigured(
+          "sessionMiddleware found no scope.cookies: wrap it in cookieMiddleware(), " +
+            "e.g. cookieMiddleware()(sessionMiddleware({ store })(app)).",
         );
-    },
-  };
-}
+      }
+      const hadCookie = cookies[cookieName] !== undefined;
+      const current = new Session(store, cookies[cookieName] ?? null, { maxAge });
+      const sendSaving: Send = async (event) =>
+        send(
+          event.type === "http.response.start" ? await finish(event, current, hadCookie) : event,
+        );
+      await inner(
+        { ...scope, session: current },
+        receive,
+        scope.type === "http" ? sendSaving : send,
+      );
+    };
+};
 
 // Like Django's patch_vary_headers: add Cookie to an existing Vary unless it (or *) is there.
 function varyOnCookie(headers: Headers): Headers {

@@ -81,21 +81,6 @@ describe("Session", () => {
     assert.equal(session.sessionKey, key);
   });
 
-  test("getLoaded reads a loaded session without a promise, and refuses one not loaded", async () => {
-    const store = new CountingStore();
-    const session = new Session(store, await savedSession(store, { a: 1 }));
-    assert.throws(() => session.getLoaded("a"), {
-      name: "ImproperlyConfigured",
-      message: /not loaded yet: await session.load\(\).*before reading it synchronously/,
-    });
-    assert.equal(session.accessed, false);
-    await session.load();
-    assert.equal(session.getLoaded("a"), 1);
-    assert.equal(session.getLoaded("missing"), undefined);
-    assert.equal(session.accessed, true);
-    assert.equal(session.modified, false);
-  });
-
   test("ignores forged and malformed keys without asking the store", async () => {
     const store = new CountingStore();
     for (const forged of ["", "short", "../../etc/passwd", "A".repeat(32), `${"a".repeat(31)}*`]) {

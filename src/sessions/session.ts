@@ -1,17 +1,9 @@
 import { BackendUnavailable, ImproperlyConfigured, SessionInterrupted } from "../errors.js";
 import type { SessionRecord, SessionStore } from "../stores/session-store.js";
+import type { JsonValue } from "./json-value.js";
 import { isSessionKey, newSessionKey } from "./session-key.js";
 
-/**
- * A value a session can hold: anything that survives `JSON.stringify` and `JSON.parse`.
- *
- * @example
- * ```ts
- * const cart: JsonValue = { items: [{ sku: "a1", qty: 2 }], coupon: null };
- * ```
- */
-export type JsonValue =
-  string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type { JsonValue } from "./json-value.js";
 
 /**
  * Options for {@link Session}.
@@ -40,12 +32,10 @@ export const DEFAULT_SESSION_MAX_AGE = 1_209_600;
 // date, or 0 for "when the browser closes".
 const EXPIRY_KEY = "_session_expiry";
 const CREATE_ATTEMPTS = 5;
-const LOADED: Promise<void> = Promise.resolve();
 
 /**
  * One client's session, loaded from its {@link SessionStore} on first use. Data accessors are
- * async because they may load (`getLoaded` reads a loaded session without one); `modified` and
- * `accessed` tell the session middleware what to do with the response. An unknown, expired,
+ * async because they may load; `modified` and `accessed` tell the session middleware what to do with the response. An unknown, expired,
  * forged or malformed key gives an empty session that gets a fresh key when saved, so a client
  * can never choose its own key (session fixation).
  *
@@ -105,56 +95,20 @@ export class Session {
    * without a key. A store failure rejects (`BackendUnavailable`) and leaves the session
    * unloaded, so a later save cannot overwrite the real data with an empty session.
    */
-  load(): Promise<void> {
-    // not async: once loaded, every accessor's load() is one shared resolved promise, and the
-    // first pays for the store's promise and one reaction, not a frame and a `finally` besides
-    if (this.#data !== null) return LOADED;
-    if (this.#loading !== null) return this.#loading;
-    const key = this.#key;
-    if (key === null) {
-      this.#adopt(null);
-      return LOADED;
-    }
-    let record: Promise<SessionRecord | null>;
+  async load(): Promise<void> {
+    if (this.#data !== null) return;
+    if (this.#key === null) return this.#adopt(null);
+    // concurrent callers share one store read; a failed read may be retried
+    const loading = (this.#loading ??= this.#fetch(this.#key));
     try {
-      record = this.#store.load(key);
-    } catch (error) {
-      return Promise.reject(error);
+      await loading;
+    } finally {
+      if (this.#loading === loading) this.#loading = null;
     }
-    this.#loading = record.then(
-      (loaded) => {
-        this.#loading = null;
-        this.#adopt(loaded);
-      },
-      (error: unknown) => {
-        this.#loading = null;
-        throw error;
-      },
-    );
-    return this.#loading;
   }
 
-  /**
-   * `get()` without the promise, for a session already loaded (by `load()` or any data accessor);
-   * throws `ImproperlyConfigured` when it is not. A read marks the session accessed.
-   *
-   * @example
-   * ```ts
-   * const userId = await session.get("_auth_user_id"); // loads the session
-   * const backend = session.getLoaded("_auth_user_backend");
-   * ```
-   */
-  getLoaded<T extends JsonValue = JsonValue>(key: string): T | undefined {
-    const data = this.#loaded("reading it synchronously");
-    this.accessed = true;
-    return data.get(key) as T | undefined;
-  }
-
-  /** Not async: once loaded (every read after the first), one resolved promise and no frame. */
-  get<T extends JsonValue = JsonValue>(key: string): Promise<T | undefined> {
-    const data = this.#read();
-    if (data instanceof Map) return Promise.resolve(data.get(key) as T | undefined);
-    return data.then((loaded) => loaded.get(key) as T | undefined);
+  async get<T extends JsonValue = JsonValue>(key: string): Promise<T | undefined> {
+    return (await this.#read()).get(key) as T | undefined;
   }
 
   async set(key: string, value: JsonValue): Promise<void> {
@@ -275,9 +229,7 @@ export class Session {
       this.#key = null;
     } else {
       const stored = decode(record.data);
-      // for-in over a JSON.parse result sees exactly its own keys, without an entries array
-      for (const name in stored) {
-        const value = stored[name] as JsonValue;
+      for (const [name, value] of Object.entries(stored)) {
         if (name !== EXPIRY_KEY) data.set(name, value);
         else if (isUsableExpiry(value)) expiry = value;
       }
@@ -286,21 +238,15 @@ export class Session {
     this.#expiry = expiry;
   }
 
-  /**
-   * The data, marking the session accessed; loads it first if needed. Not async: once loaded,
-   * every accessor gets the map without another promise.
-   */
-  #read(): Map<string, JsonValue> | Promise<Map<string, JsonValue>> {
-    const data = this.#data;
-    if (data !== null) {
-      this.accessed = true;
-      return data;
-    }
-    return this.load().then(() => {
-      this.accessed = true;
-      // load() resolved, so the data is there: flush() only ever replaces it with another map.
-      return this.#data as Map<string, JsonValue>;
-    });
+  async #fetch(key: string): Promise<void> {
+    this.#adopt(await this.#store.load(key));
+  }
+
+  /** The data, marking the session accessed; loads it first if needed. */
+  async #read(): Promise<Map<string, JsonValue>> {
+    await this.load();
+    this.accessed = true;
+    return this.#loaded("reading it");
   }
 
   #loadedExpiry(): number | string | null {

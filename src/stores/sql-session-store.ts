@@ -77,10 +77,9 @@ export class SqlSessionStore implements SessionStore {
     );
   }
 
-  // Not async, as every authenticated connection loads its session: the query's promise and one
-  // reaction, no frame around them.
-  load(key: string): Promise<SessionRecord | null> {
-    return this.#query<Row>(this.#sql.load, [key, Date.now()]).then(toRecord);
+  async load(key: string): Promise<SessionRecord | null> {
+    const [row] = await this.#query<Row>(this.#sql.load, [key, Date.now()]);
+    return row ? { data: row.session_data, expiresAt: new Date(Number(row.expires_at)) } : null;
   }
 
   async save(key: string, data: string, expiresAt: Date, mustCreate: boolean): Promise<boolean> {
@@ -100,32 +99,32 @@ export class SqlSessionStore implements SessionStore {
     return this.#execute(this.#sql.clear, [Date.now()]);
   }
 
-  // Not async: an async wrapper returning the query's promise would add a frame and the two
-  // microtask hops it takes to adopt that promise, on every session load.
-  #query<R extends object>(sql: string, params: unknown[]): Promise<R[]> {
-    return this.#db.query<R>(sql, params).catch(this.#explain);
+  async #query<R extends object>(sql: string, params: unknown[]): Promise<R[]> {
+    try {
+      return await this.#db.query<R>(sql, params);
+    } catch (error) {
+      throw this.#explain(error);
+    }
   }
 
-  #execute(sql: string, params: unknown[]): Promise<number> {
-    return this.#db.execute(sql, params).catch(this.#explain);
+  async #execute(sql: string, params: unknown[]): Promise<number> {
+    try {
+      return await this.#db.execute(sql, params);
+    } catch (error) {
+      throw this.#explain(error);
+    }
   }
 
   // A missing table means migrate() never ran: say so instead of the driver's bare message.
-  // A field, so every query's catch shares one function.
-  readonly #explain = (error: unknown): never => {
+  #explain(error: unknown): unknown {
     const missing =
       (error as { code?: unknown }).code === "42P01" ||
       /no such table/i.test((error as Error | undefined)?.message ?? "");
-    if (!missing) throw error;
-    throw new ImproperlyConfigured(
+    if (!missing) return error;
+    return new ImproperlyConfigured(
       `The session table ${this.#table} does not exist: run \`switchboard migrate\` or ` +
         "await store.migrate() once before using the store.",
       { cause: error },
     );
-  };
-}
-
-function toRecord(rows: Row[]): SessionRecord | null {
-  const row = rows[0];
-  return row ? { data: row.session_data, expiresAt: new Date(Number(row.expires_at)) } : null;
+  }
 }

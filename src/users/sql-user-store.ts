@@ -83,19 +83,19 @@ export class SqlUserStore implements UserStore {
     );
   }
 
-  // Not async, as every authenticated connection reads its user: the query's promise and one
-  // reaction, no frame around them.
-  getById(id: number): Promise<User | null> {
-    if (!Number.isSafeInteger(id)) return Promise.resolve(null);
-    return this.#db
-      .query<UserRow>(`SELECT ${COLUMNS} FROM switchboard_user WHERE id = $1`, [id])
-      .then(firstUser);
+  async getById(id: number): Promise<User | null> {
+    if (!Number.isSafeInteger(id)) return null;
+    return firstUser(
+      await this.#db.query<UserRow>(`SELECT ${COLUMNS} FROM switchboard_user WHERE id = $1`, [id]),
+    );
   }
 
-  getByUsername(username: string): Promise<User | null> {
-    return this.#db
-      .query<UserRow>(`SELECT ${COLUMNS} FROM switchboard_user WHERE username = $1`, [username])
-      .then(firstUser);
+  async getByUsername(username: string): Promise<User | null> {
+    return firstUser(
+      await this.#db.query<UserRow>(`SELECT ${COLUMNS} FROM switchboard_user WHERE username = $1`, [
+        username,
+      ]),
+    );
   }
 
   async create(user: NewUser): Promise<User> {
