@@ -84,7 +84,7 @@ export async function createChat(
   settings: ChatSettings,
   { log = consoleLogger.info }: ChatOptions = {},
 ): Promise<Chat> {
-  const db = await openDatabase(settings.database);
+  const db = await openDatabase(settings.database, { readTransactionPerTurn: true });
   const users = new SqlUserStore(db);
   const rooms = new RoomStore(db);
   await users.migrate();

@@ -1,7 +1,9 @@
 import { ImproperlyConfigured } from "../errors.js";
 import type { AuthBackend } from "./auth-backend.js";
 import { AuthSignals } from "./auth-signals.js";
+import type { User } from "../users/user.js";
 import { checkSecretKey } from "./secret-key.js";
+import { rememberSessionAuthHashes } from "./session-auth-hash.js";
 
 /** Options shared by `authMiddleware` and `authMiddlewareStack`. */
 export interface AuthOptions {
@@ -29,6 +31,8 @@ export interface AuthConfig {
   readonly secretKey: string;
   readonly secretKeyFallbacks: readonly string[];
   readonly signals: AuthSignals;
+  /** `sessionAuthHash(user, secretKey)`, remembered per password hash. */
+  readonly sessionAuthHash: (user: Pick<User, "passwordHash">) => string;
 }
 
 /**
@@ -76,7 +80,13 @@ export function resolveAuthConfig(options: AuthOptions): AuthConfig {
       "authMiddleware's `signals` must be an AuthSignals: `signals: new AuthSignals()`, then connect receivers to it.",
     );
   }
-  return { backends, secretKey, secretKeyFallbacks, signals };
+  return {
+    backends,
+    secretKey,
+    secretKeyFallbacks,
+    signals,
+    sessionAuthHash: rememberSessionAuthHashes(secretKey),
+  };
 }
 
 /**

@@ -2,7 +2,7 @@ import type { Session } from "../sessions/session.js";
 import { anonymousUser, type AnyUser } from "../users/anonymous-user.js";
 import type { SessionScope } from "../sessions/session-middleware.js";
 import { authConfigOf, type AuthConfig, type ConfiguredScope } from "./auth-config.js";
-import { sessionAuthHash, sessionAuthHashMatches } from "./session-auth-hash.js";
+import { sessionAuthHashIs, sessionAuthHashMatches } from "./session-auth-hash.js";
 import { BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, sessionOf } from "./session-keys.js";
 
 /**
@@ -25,7 +25,7 @@ export async function userFromSession(session: Session, config: AuthConfig): Pro
   const user = await backend.getUser(id);
   if (user === null) return anonymousUser;
   const stored = await session.get(HASH_SESSION_KEY);
-  if (!sessionAuthHashMatches(stored, user, config.secretKey)) {
+  if (!sessionAuthHashIs(stored, config.sessionAuthHash(user))) {
     const fallback = config.secretKeyFallbacks.some((key) =>
       sessionAuthHashMatches(stored, user, key),
     );
@@ -33,7 +33,7 @@ export async function userFromSession(session: Session, config: AuthConfig): Pro
       await session.flush();
       return anonymousUser;
     }
-    await session.set(HASH_SESSION_KEY, sessionAuthHash(user, config.secretKey));
+    await session.set(HASH_SESSION_KEY, config.sessionAuthHash(user));
   }
   return user.withBackend(backendName);
 }

@@ -1,7 +1,11 @@
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 import { describe, it } from "node:test";
-import { sessionAuthHash, sessionAuthHashMatches } from "./session-auth-hash.js";
+import {
+  rememberSessionAuthHashes,
+  sessionAuthHash,
+  sessionAuthHashMatches,
+} from "./session-auth-hash.js";
 
 const SECRET = "test-secret-0123456789abcdefghijklmnop";
 
@@ -31,20 +35,31 @@ describe("sessionAuthHash", () => {
       expected(before.passwordHash, `${SECRET}-other`),
     );
   });
+});
 
-  it("stays right for more users and secret keys than it remembers", () => {
-    for (let secret = 0; secret < 20; secret++) {
-      for (let user = 0; user < 300; user++) {
-        const passwordHash = `hash-${user}`;
-        sessionAuthHash({ passwordHash }, `secret-${secret}`);
-      }
-    }
-    for (let user = 0; user < 5000; user += 97) {
+describe("rememberSessionAuthHashes", () => {
+  it("gives sessionAuthHash's hash, first and remembered, and a new one for a new password", () => {
+    const hashFor = rememberSessionAuthHashes(SECRET);
+    const before = { passwordHash: "scrypt$N=1024,r=8,p=1$salt$before" };
+    const after = { passwordHash: "scrypt$N=1024,r=8,p=1$salt$after" };
+    assert.equal(hashFor(before), expected(before.passwordHash, SECRET));
+    assert.equal(hashFor(before), expected(before.passwordHash, SECRET));
+    assert.equal(hashFor(after), expected(after.passwordHash, SECRET));
+  });
+
+  it("keeps each secret key's hashes apart", () => {
+    const user = { passwordHash: "scrypt$N=1024,r=8,p=1$salt$shared" };
+    assert.equal(rememberSessionAuthHashes(SECRET)(user), expected(user.passwordHash, SECRET));
+    const other = `${SECRET}-other`;
+    assert.equal(rememberSessionAuthHashes(other)(user), expected(user.passwordHash, other));
+  });
+
+  it("stays right for more users than it remembers", () => {
+    const hashFor = rememberSessionAuthHashes(SECRET);
+    for (let user = 0; user < 6000; user++) hashFor({ passwordHash: `hash-${user}` });
+    for (let user = 0; user < 6000; user += 97) {
       const passwordHash = `hash-${user}`;
-      assert.equal(
-        sessionAuthHash({ passwordHash }, "secret-3"),
-        expected(passwordHash, "secret-3"),
-      );
+      assert.equal(hashFor({ passwordHash }), expected(passwordHash, SECRET));
     }
   });
 });

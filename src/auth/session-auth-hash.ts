@@ -5,24 +5,13 @@ import { constantTimeEqual } from "./constant-time-equal.js";
 // Domain separation: the same secret also signs tokens, over messages of another shape.
 const PURPOSE = "switchboard.auth.sessionAuthHash\0";
 
-/**
- * Hashes already made, per secret key and password hash. Every authenticated connection checks
- * its session's hash, and a user's hash only changes with the password (a new key here), so the
- * HMAC runs once per user instead of once per connection (~2 µs in process, more over sockets).
- * Bounded, so many users or secrets cannot grow it: a full map starts again.
- */
-const made = new Map<string, Map<string, string>>();
-const MAX_SECRETS = 16;
-const MAX_HASHES_PER_SECRET = 4096;
+// Bounds what rememberSessionAuthHashes keeps, so many users cannot grow it: a full map starts again.
+const MAX_REMEMBERED = 4096;
 
 /**
  * Django's `get_session_auth_hash`: an HMAC-SHA256 of the user's password hash, keyed by the
  * secret. Stored in the session at login; when the password changes the hash no longer matches
  * and every other session of that user becomes anonymous.
- *
- * Synchronous on purpose: one HMAC of ~150 bytes costs ~2.5 µs, while `crypto.subtle.sign` costs
- * ~40 µs of latency and queues handshakes behind scrypt jobs on libuv's four-thread pool. A hash
- * once made is remembered (see `made`).
  *
  * @example
  * ```ts
@@ -30,20 +19,33 @@ const MAX_HASHES_PER_SECRET = 4096;
  * ```
  */
 export function sessionAuthHash(user: Pick<User, "passwordHash">, secretKey: string): string {
-  let bySecret = made.get(secretKey);
-  if (bySecret === undefined) {
-    if (made.size >= MAX_SECRETS) made.clear();
-    bySecret = new Map();
-    made.set(secretKey, bySecret);
-  }
-  const { passwordHash } = user;
-  let hash = bySecret.get(passwordHash);
-  if (hash === undefined) {
-    hash = createHmac("sha256", secretKey).update(PURPOSE).update(passwordHash).digest("hex");
-    if (bySecret.size >= MAX_HASHES_PER_SECRET) bySecret.clear();
-    bySecret.set(passwordHash, hash);
-  }
-  return hash;
+  return createHmac("sha256", secretKey).update(PURPOSE).update(user.passwordHash).digest("hex");
+}
+
+/**
+ * {@link sessionAuthHash} for one secret key, remembering the hashes it made: every
+ * authenticated connection checks its session's hash, and a user's hash only changes with the
+ * password. The resolved auth configuration owns one per secret key.
+ *
+ * @example
+ * ```ts
+ * const hashFor = rememberSessionAuthHashes(secretKey);
+ * hashFor(user) === sessionAuthHash(user, secretKey); // true
+ * ```
+ */
+export function rememberSessionAuthHashes(
+  secretKey: string,
+): (user: Pick<User, "passwordHash">) => string {
+  const made = new Map<string, string>();
+  return function rememberedSessionAuthHash(user) {
+    let hash = made.get(user.passwordHash);
+    if (hash === undefined) {
+      hash = sessionAuthHash(user, secretKey);
+      if (made.size >= MAX_REMEMBERED) made.clear();
+      made.set(user.passwordHash, hash);
+    }
+    return hash;
+  };
 }
 
 /**
@@ -59,6 +61,17 @@ export function sessionAuthHashMatches(
   user: Pick<User, "passwordHash">,
   secretKey: string,
 ): boolean {
-  if (typeof stored !== "string") return false;
-  return constantTimeEqual(Buffer.from(stored), Buffer.from(sessionAuthHash(user, secretKey)));
+  return sessionAuthHashIs(stored, sessionAuthHash(user, secretKey));
+}
+
+/**
+ * Whether `stored`, a value read from a session, is `hash`, compared in constant time.
+ *
+ * @example
+ * ```ts
+ * sessionAuthHashIs(await session.get(HASH_SESSION_KEY), config.sessionAuthHash(user));
+ * ```
+ */
+export function sessionAuthHashIs(stored: unknown, hash: string): boolean {
+  return typeof stored === "string" && constantTimeEqual(Buffer.from(stored), Buffer.from(hash));
 }

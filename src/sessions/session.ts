@@ -244,7 +244,7 @@ export class Session {
 
   /** The data, marking the session accessed; loads it first if needed. */
   async #read(): Promise<Map<string, JsonValue>> {
-    await this.load();
+    if (this.#data === null) await this.load();
     this.accessed = true;
     return this.#loaded("reading it");
   }

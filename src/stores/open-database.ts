@@ -1,6 +1,6 @@
 import { ImproperlyConfigured } from "../errors.js";
 import type { SqlDatabase } from "./sql-database.js";
-import { SqliteDatabase } from "./sqlite-database.js";
+import { SqliteDatabase, type SqliteDatabaseOptions } from "./sqlite-database.js";
 
 /**
  * The database the CLI uses when neither `--database` nor `SWITCHBOARD_DB` names one.
@@ -15,14 +15,19 @@ export const DEFAULT_DATABASE_URL = "./switchboard.sqlite3";
 /**
  * Opens the database a URL names: `postgres://...` or `postgresql://...` gives a
  * `PostgresDatabase` (`pg` is imported only then), `sqlite:path`, a bare path or `":memory:"`
- * gives a {@link SqliteDatabase}.
+ * gives a {@link SqliteDatabase}, opened with `sqlite` (ignored for PostgreSQL).
  *
  * @example
  * ```ts
- * const db = await openDatabase(process.env.SWITCHBOARD_DB ?? "./switchboard.sqlite3");
+ * const db = await openDatabase(process.env.SWITCHBOARD_DB ?? "./switchboard.sqlite3", {
+ *   readTransactionPerTurn: true,
+ * });
  * ```
  */
-export async function openDatabase(url: string): Promise<SqlDatabase> {
+export async function openDatabase(
+  url: string,
+  sqlite: SqliteDatabaseOptions = {},
+): Promise<SqlDatabase> {
   if (/^postgres(ql)?:\/\//i.test(url)) {
     const { PostgresDatabase } = await import("./postgres-database.js");
     return new PostgresDatabase({ connectionString: url });
@@ -34,7 +39,7 @@ export async function openDatabase(url: string): Promise<SqlDatabase> {
         'a file path or ":memory:".',
     );
   }
-  return new SqliteDatabase(path);
+  return new SqliteDatabase(path, sqlite);
 }
 
 /**

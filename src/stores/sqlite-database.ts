@@ -16,6 +16,15 @@ export interface SqliteDatabaseOptions {
   busyTimeoutMs?: number;
   /** How many distinct prepared statements to keep. Default 256. */
   statementCacheSize?: number;
+  /**
+   * Share one read transaction among the reads this instance makes in one turn of the event
+   * loop, so SQLite takes its file locks once for them (an authenticated connection reads its
+   * session and its user in one turn) instead of once per query. A write through this instance
+   * ends the transaction first, so its reads see its own writes. The caveat: until the turn ends,
+   * its reads do not see what other connections to the file wrote meanwhile (another
+   * `SqliteDatabase`, another process). Ignored for `":memory:"`. Default `false`.
+   */
+  readTransactionPerTurn?: boolean;
 }
 
 interface Prepared {
@@ -28,13 +37,6 @@ interface Prepared {
   readsOnly: boolean;
 }
 
-/**
- * Connections holding a read transaction until the end of this turn of the event loop (see
- * `#beginReading`). A write through any of them ends them all first, so no connection of this
- * process reads past a write made before it.
- */
-const reading = new Set<SqliteDatabase>();
-
 // SQLite result codes that mean the file cannot be used right now, rather than a wrong statement.
 const UNAVAILABLE_CODES = /^SQLITE_(BUSY|LOCKED|IOERR|CANTOPEN|FULL|READONLY|NOMEM|CORRUPT|NOTADB)/;
 
@@ -46,15 +48,12 @@ const UNAVAILABLE_CODES = /^SQLITE_(BUSY|LOCKED|IOERR|CANTOPEN|FULL|READONLY|NOM
  * loop (better-sqlite3's design): that suits the small indexed reads and writes stores issue,
  * and costs less than a round trip to a server.
  *
- * Reads of a file database made in one turn of the event loop share one read transaction, so
- * they see one snapshot, and the file locks SQLite takes per transaction (three system calls)
- * are taken once: an authenticated connection reads its session and its user in one turn. Any
- * write first ends the reads of every `SqliteDatabase` in the process, then runs on its own,
- * so a read always sees the writes this process made before it.
+ * With `readTransactionPerTurn`, the reads of one turn of the event loop share one transaction
+ * (see {@link SqliteDatabaseOptions}).
  *
  * @example
  * ```ts
- * const db = new SqliteDatabase("./switchboard.sqlite3");
+ * const db = new SqliteDatabase("./switchboard.sqlite3", { readTransactionPerTurn: true });
  * await db.execute("CREATE TABLE IF NOT EXISTS notes (id INTEGER PRIMARY KEY, text TEXT)");
  * await db.execute("INSERT INTO notes (text) VALUES ($1)", ["hi"]);
  * const rows = await db.query<{ text: string }>("SELECT text FROM notes WHERE id = $1", [1]);
@@ -68,8 +67,8 @@ export class SqliteDatabase implements SqlDatabase {
   readonly #cacheSize: number;
   #clock = 0;
   readonly #shareReads: boolean;
-  // bound once: the end of every turn that read
-  readonly #endReadingSoon = () => this.#endReading();
+  /** Whether this instance holds the turn's read transaction. */
+  #reading = false;
 
   /** @param filename a file path, or `":memory:"` for a private in-memory database. */
   constructor(filename: string, options: SqliteDatabaseOptions = {}) {
@@ -78,7 +77,7 @@ export class SqliteDatabase implements SqlDatabase {
       this.#db = new Database(filename, { timeout: options.busyTimeoutMs ?? 5000 });
       this.#db.pragma("journal_mode = WAL");
       // an in-memory database takes no file locks: nothing to share
-      this.#shareReads = !this.#db.memory;
+      this.#shareReads = (options.readTransactionPerTurn ?? false) && !this.#db.memory;
     } catch (error) {
       throw new BackendUnavailable(
         `Cannot open the SQLite database ${JSON.stringify(filename)}: ${(error as Error).message}. ` +
@@ -88,15 +87,27 @@ export class SqliteDatabase implements SqlDatabase {
     }
   }
 
-  query<Row extends object = Record<string, unknown>>(
+  async query<Row extends object = Record<string, unknown>>(
     sql: string,
     params: readonly unknown[] = [],
   ): Promise<Row[]> {
-    return this.#run(sql, params, readRows) as Promise<Row[]>;
+    try {
+      const [statement, args] = this.#bind(sql, params, true);
+      if (statement.reader) return statement.all(...args) as Row[];
+      statement.run(...args);
+      return [];
+    } catch (error) {
+      throw classify(error, sql);
+    }
   }
 
-  execute(sql: string, params: readonly unknown[] = []): Promise<number> {
-    return this.#run(sql, params, countChanges);
+  async execute(sql: string, params: readonly unknown[] = []): Promise<number> {
+    try {
+      const [statement, args] = this.#bind(sql, params, false);
+      return statement.run(...args).changes;
+    } catch (error) {
+      throw classify(error, sql);
+    }
   }
 
   async close(): Promise<void> {
@@ -107,26 +118,20 @@ export class SqliteDatabase implements SqlDatabase {
   }
 
   /**
-   * Runs `sql` through `use` and hands back the settled outcome. Not async, nor are query() and
-   * execute(): the statement runs synchronously, and every store read would otherwise pay for a
-   * frame around a value that is already there.
+   * The prepared statement and its arguments; a query that only reads joins the turn's read
+   * transaction, anything else ends it first.
    */
-  #run<T>(
+  #bind(
     sql: string,
     params: readonly unknown[],
-    use: (statement: Statement<unknown[], unknown>, args: unknown[]) => T,
-  ): Promise<T> {
-    try {
-      const { statement, order, readsOnly } = this.#prepare(sql);
-      const count = order === null ? params.length : order.length;
-      const args = new Array<unknown>(count);
-      for (let i = 0; i < count; i++) args[i] = toSqlite(params[order === null ? i : order[i]!]);
-      if (readsOnly && use === readRows) this.#beginReading();
-      else if (reading.size > 0) for (const db of reading) db.#endReading();
-      return Promise.resolve(use(statement, args));
-    } catch (error) {
-      return Promise.reject(classify(error, sql));
-    }
+    isQuery: boolean,
+  ): [Statement<unknown[], unknown>, unknown[]] {
+    const { statement, order, readsOnly } = this.#prepare(sql);
+    const args =
+      order === null ? params.map(toSqlite) : order.map((index) => toSqlite(params[index]));
+    if (isQuery && readsOnly) this.#beginReading();
+    else this.#endReading();
+    return [statement, args];
   }
 
   /**
@@ -137,13 +142,15 @@ export class SqliteDatabase implements SqlDatabase {
   #beginReading(): void {
     if (!this.#shareReads || this.#db.inTransaction) return;
     this.#prepare("BEGIN").statement.run();
-    reading.add(this);
-    setImmediate(this.#endReadingSoon);
+    this.#reading = true;
+    setImmediate(() => this.#endReading());
   }
 
-  /** Ends the turn's read transaction, if this connection holds one (it is then in `reading`). */
+  /** Ends the turn's read transaction, if this instance holds one. */
   #endReading(): void {
-    if (!reading.delete(this) || !this.#db.inTransaction) return;
+    if (!this.#reading) return;
+    this.#reading = false;
+    if (!this.#db.inTransaction) return;
     try {
       this.#prepare("COMMIT").statement.run();
     } catch {
@@ -155,7 +162,6 @@ export class SqliteDatabase implements SqlDatabase {
 
   #prepare(sql: string): Prepared {
     const cached = this.#statements.get(sql);
-    // a stamp per use, not a Map re-insert: the hot path stays one lookup and one store
     if (cached) {
       cached.used = ++this.#clock;
       return cached;
@@ -184,22 +190,12 @@ export class SqliteDatabase implements SqlDatabase {
   }
 }
 
-function readRows(statement: Statement<unknown[], unknown>, args: unknown[]): unknown[] {
-  if (statement.reader) return statement.all(...args);
-  statement.run(...args);
-  return [];
-}
-
 function rollBack(db: Database.Database): void {
   try {
     db.prepare("ROLLBACK").run();
   } catch {
     // the connection is unusable; its next statement reports why
   }
-}
-
-function countChanges(statement: Statement<unknown[], unknown>, args: unknown[]): number {
-  return statement.run(...args).changes;
 }
 
 /**

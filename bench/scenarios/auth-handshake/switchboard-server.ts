@@ -31,7 +31,7 @@ class ChatConsumer extends WebsocketConsumer<WebsocketScope & AuthScope> {
 
 /** The application, on the SQLite database file `file`. */
 export function authApplication(file: string): Application {
-  const db = new SqliteDatabase(file);
+  const db = new SqliteDatabase(file, { readTransactionPerTurn: true });
   return protocolTypeRouter({
     websocket: authMiddlewareStack(urlRouter([path("chat/", ChatConsumer.asApp())]), {
       store: new SqlSessionStore(db),
