@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import { Redis, type RedisOptions } from "ioredis";
-import { BackendUnavailable } from "../errors.js";
 import type { ChannelMessage } from "../types/asgi.js";
 import type { ChannelLayer } from "./channel-layer.js";
 import {
@@ -9,8 +8,10 @@ import {
   type ResolvedChannelLayerOptions,
 } from "./channel-layer-options.js";
 import { BatchedReceivers } from "./batched-receivers.js";
+import { RedisAvailability } from "./redis-availability.js";
 import { GROUP_RESTORE, LocalMemberships } from "./redis-group-memberships.js";
 import { GROUP_ADD, GROUP_SEND, POP_MANY, REQUEUE, SEND, runScript } from "./redis-scripts.js";
+import { RedisWakeUps } from "./redis-wake-ups.js";
 import {
   assertChannelName,
   assertGroupName,
@@ -76,26 +77,20 @@ export class RedisChannelLayer implements ChannelLayer {
   /** How long a list outlives its last push: an expired entry must be seen while a membership lives. */
   readonly #retainMs: number;
   readonly #prefix: string;
-  readonly #unavailableTimeout: number;
   readonly #client: Redis;
-  readonly #subscriber: Redis;
+  readonly #availability: RedisAvailability;
   readonly #id = randomUUID().replace(/-/g, "").slice(0, 12);
   /** Part of every name `newChannel` gives out, and of no other layer's. */
   readonly #localMark = `${this.#id}!`;
   readonly #memberships = new LocalMemberships();
   readonly #receivers: BatchedReceivers;
-  /** Wake-up topics subscribed to, by topic: settles once Redis confirmed the subscription. */
-  readonly #topics = new Map<string, Promise<unknown>>();
+  readonly #wakeUps: RedisWakeUps;
   #counter = 0;
-  #closed = false;
-  #lastError: unknown;
-  #ready: Promise<void> | null = null;
 
   constructor(options: RedisChannelLayerOptions = {}) {
     this.#options = resolveChannelLayerOptions(options);
     this.#retainMs = Math.max(this.#options.expiryMs, this.#options.groupExpiryMs);
     this.#prefix = options.prefix ?? "asgi:";
-    this.#unavailableTimeout = options.unavailableTimeout ?? 1000;
     const redis = options.redis ?? "redis://127.0.0.1:6379";
     const name = options.connectionName ?? "switchboard";
     const connect = (overrides: RedisOptions) =>
@@ -109,16 +104,17 @@ export class RedisChannelLayer implements ChannelLayer {
       autoResendUnfulfilledCommands: false,
       enableAutoPipelining: true,
     });
+    this.#availability = new RedisAvailability(this.#client, options.unavailableTimeout ?? 1000);
     // Subscriptions are few (one per topic) and must survive reconnects, so they may queue.
-    this.#subscriber = connect({
+    const subscriber = connect({
       connectionName: `${name}:sub`,
       maxRetriesPerRequest: null,
       // The ready check's INFO fails once a SUBSCRIBE made while connecting has switched the
       // connection to subscriber mode, which drops the connection (and that subscription).
       enableReadyCheck: false,
     });
-    const onError = (error: unknown) => (this.#lastError = error);
-    for (const client of [this.#client, this.#subscriber]) client.on("error", onError);
+    const onError = this.#availability.recordError;
+    for (const client of [this.#client, subscriber]) client.on("error", onError);
     this.#receivers = new BatchedReceivers(
       {
         popMany: async (channels) =>
@@ -135,13 +131,8 @@ export class RedisChannelLayer implements ChannelLayer {
       },
       onError,
     );
-    this.#subscriber.on("message", (_topic: string, payload: string) => {
-      for (const channel of payload.split("\n")) this.#receivers.wake(channel);
-    });
-    // Wake-ups published while a connection was down are lost: whenever one (re)connects, every
-    // waiting receiver pops once. Subscribing again first (idempotent) makes sure no later
-    // wake-up is missed, even if ioredis could not restore a subscription made while connecting.
-    this.#subscriber.on("ready", () => void this.#resubscribe());
+    this.#wakeUps = new RedisWakeUps(subscriber, this.#prefix, this.#receivers, onError);
+    // Wake-ups published while the command connection was down are lost too (see RedisWakeUps).
     this.#client.on("ready", () => {
       void this.#restoreMemberships();
       this.#receivers.wakeAll();
@@ -164,8 +155,8 @@ export class RedisChannelLayer implements ChannelLayer {
 
   receive(channel: string, signal?: AbortSignal): Promise<ChannelMessage> {
     assertChannelName(channel);
-    if (this.#closed) return Promise.reject(this.#closedError());
-    const received = this.#receivers.receive(channel, this.#subscribe(topicOf(channel)), signal);
+    if (this.#availability.closed) return Promise.reject(this.#availability.closedError());
+    const received = this.#receivers.receive(channel, this.#wakeUps.subscribe(channel), signal);
     // A wait on an own channel abandoned by its signal means its consumer is gone: restoring its
     // memberships after a restart would only feed a channel nobody reads.
     if (signal && channel.includes(this.#localMark)) {
@@ -178,7 +169,7 @@ export class RedisChannelLayer implements ChannelLayer {
     const name = `${prefix}${this.#id}!${(++this.#counter).toString(36)}`;
     assertChannelName(name);
     // Subscribing now means the process's topic is live before anyone can send to the channel.
-    await this.#subscribe(topicOf(name));
+    await this.#wakeUps.subscribe(name);
     return name;
   }
 
@@ -205,7 +196,7 @@ export class RedisChannelLayer implements ChannelLayer {
     // Forgotten first: even if Redis is unreachable now, the membership must not come back.
     this.#memberships.discard(group, channel);
     const [members, capacities, groups] = this.#groupKeys(group, channel);
-    await this.#call(() =>
+    await this.#availability.call(() =>
       this.#client
         .multi()
         .zrem(members, channel)
@@ -231,7 +222,7 @@ export class RedisChannelLayer implements ChannelLayer {
   async flush(): Promise<void> {
     // The prefix is matched literally: glob characters in it must not widen the match.
     const pattern = `${this.#prefix.replace(/[*?[\]\\]/g, "\\$&")}*`;
-    await this.#call(async () => {
+    await this.#availability.call(async () => {
       let cursor = "0";
       do {
         const [next, keys] = await this.#client.scan(cursor, "MATCH", pattern, "COUNT", 1000);
@@ -242,12 +233,12 @@ export class RedisChannelLayer implements ChannelLayer {
   }
 
   async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    this.#receivers.rejectAll(this.#closedError());
+    if (this.#availability.closed) return;
+    this.#availability.close();
+    this.#receivers.rejectAll(this.#availability.closedError());
     this.#memberships.clear();
     this.#client.disconnect();
-    this.#subscriber.disconnect();
+    this.#wakeUps.close();
   }
 
   #channelKey(channel: string): string {
@@ -259,26 +250,6 @@ export class RedisChannelLayer implements ChannelLayer {
     const keys = [`${this.#prefix}group:${group}`, `${this.#prefix}groupcap:${group}`];
     if (channel !== undefined) keys.push(`${this.#prefix}groupsof:${channel}`);
     return keys;
-  }
-
-  #subscribe(topic: string): Promise<unknown> {
-    let subscribed = this.#topics.get(topic);
-    if (!subscribed) {
-      subscribed = this.#subscriber.subscribe(`${this.#prefix}wake:${topic}`);
-      this.#topics.set(topic, subscribed);
-    }
-    return subscribed;
-  }
-
-  async #resubscribe(): Promise<void> {
-    const topics = [...this.#topics.keys()].map((topic) => `${this.#prefix}wake:${topic}`);
-    try {
-      if (topics.length > 0) await this.#subscriber.subscribe(...topics);
-    } catch (error) {
-      this.#lastError = error;
-      return;
-    }
-    this.#receivers.wakeAll();
   }
 
   /** Adds back the memberships a restarted Redis lost; a reconnect without a restart keeps them. */
@@ -295,66 +266,16 @@ export class RedisChannelLayer implements ChannelLayer {
         await this.#run(GROUP_RESTORE, keys, args);
       } catch (error) {
         // The connection went again: its next 'ready' restores everything once more.
-        this.#lastError = error;
+        this.#availability.recordError(error);
         return;
       }
     }
   }
 
   #run(script: Parameters<typeof runScript>[1], keys: string[], args: Array<string | number>) {
-    return this.#call(() => runScript(this.#client, script, keys, args));
-  }
-
-  /** Runs a command once Redis is reachable, waiting at most `unavailableTimeout`. */
-  async #call<T>(command: () => Promise<T>): Promise<T> {
-    if (this.#closed) throw this.#closedError();
-    if (this.#client.status !== "ready") await this.#waitReady();
-    try {
-      return await command();
-    } catch (error) {
-      throw new BackendUnavailable(
-        `Redis channel layer command failed: ${error instanceof Error ? error.message : String(error)}. Check that Redis is reachable.`,
-        { cause: error },
-      );
-    }
-  }
-
-  /** One shared wait per outage, so a burst of commands adds one listener, not one each. */
-  #waitReady(): Promise<void> {
-    this.#ready ??= new Promise<void>((resolve) =>
-      this.#client.once("ready", () => {
-        this.#ready = null;
-        resolve();
-      }),
-    );
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new BackendUnavailable(
-              `Redis is unreachable (connection ${this.#client.status} for ${this.#unavailableTimeout} ms): check REDIS_URL and that Redis runs; the layer reconnects by itself.`,
-              { cause: this.#lastError },
-            ),
-          ),
-        this.#unavailableTimeout,
-      );
-    });
-    return Promise.race([this.#ready, timeout]).finally(() => clearTimeout(timer));
-  }
-
-  #closedError(): BackendUnavailable {
-    return new BackendUnavailable(
-      "This RedisChannelLayer was closed: create a new layer and install it with setChannelLayer.",
-    );
+    return this.#availability.call(() => runScript(this.#client, script, keys, args));
   }
 }
 
 /** Memberships restored per Lua call, so a process with many sockets does not block Redis long. */
 const RESTORE_BATCH = 1000;
-
-/** Wake-up topic of a channel: per process for process-local names, else the name itself. */
-function topicOf(channel: string): string {
-  const bang = channel.indexOf("!");
-  return bang === -1 ? channel : channel.slice(0, bang + 1);
-}
