@@ -68,49 +68,10 @@ export class AcceptConnection extends SwitchboardError {
   override readonly code = "ACCEPT_CONNECTION";
 }
 
-// Frozen intrinsics (node --frozen-intrinsics) make assigning Error.stackTraceLimit throw.
-const stackTraceLimitWritable =
-  Object.getOwnPropertyDescriptor(Error, "stackTraceLimit")?.writable === true;
-
 /** Thrown inside a consumer to stop it cleanly; the connection is not treated as failed. */
 export class StopConsumer extends SwitchboardError {
   override readonly code = "STOP_CONSUMER";
   override readonly closeCode = 1000;
-
-  /**
-   * The shared `StopConsumer` for a routine stop Switchboard throws and catches itself (every
-   * disconnect): nothing reports it, so it has no stack trace, and one frozen instance per message
-   * spares every connection the cost of building an error.
-   *
-   * @example
-   * ```ts
-   * throw StopConsumer.routine("The client disconnected.");
-   * ```
-   */
-  static routine(message: string): StopConsumer {
-    let stop = routineStops.get(message);
-    if (stop === undefined) {
-      stop = Object.freeze(withoutStack(() => new StopConsumer(message)));
-      if (routineStops.size < MAX_ROUTINE_STOPS) routineStops.set(message, stop);
-    }
-    return stop;
-  }
-}
-
-// Switchboard's own stops use a handful of fixed messages; the bound keeps a caller that builds
-// messages per connection from growing the map
-const routineStops = new Map<string, StopConsumer>();
-const MAX_ROUTINE_STOPS = 32;
-
-function withoutStack<T>(make: () => T): T {
-  if (!stackTraceLimitWritable) return make();
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  try {
-    return make();
-  } finally {
-    Error.stackTraceLimit = limit;
-  }
 }
 
 /** No route matched the path: HTTP 404, or a refused WebSocket handshake (403). */

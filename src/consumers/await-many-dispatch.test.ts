@@ -87,18 +87,21 @@ describe("awaitManyDispatch", () => {
     }
   });
 
-  test("settles on a failing source only once the running handler is done", async () => {
+  test("settles on a failing source only once the running handler is done, skipping what waits", async () => {
     const a = source();
+    const b = source();
     const held = gate();
     const log: string[] = [];
     let fail!: (error: Error) => void;
     const failing = () => new Promise<string>((_, reject) => (fail = reject));
-    const done = awaitManyDispatch([a.read, failing], async () => {
-      log.push("start");
+    const done = awaitManyDispatch([a.read, b.read, failing], async (event) => {
+      log.push(event === "1" ? "start" : `start ${event}`);
       await held.promise;
       log.push("end");
     });
     a.push("1");
+    await settle();
+    b.push("waiting");
     await settle();
     fail(new Error("source gone"));
     const settled = done.catch((error: Error) => log.push(error.message));
@@ -109,71 +112,28 @@ describe("awaitManyDispatch", () => {
     assert.deepEqual(log, ["start", "end", "source gone"]);
   });
 
-  test("calls dispatch and recover on the target; a recovered failure goes on with the next event", async () => {
+  test("ends with a StopConsumer from a dispatch like any error, reading no further", async () => {
     const a = source();
-    const target = { seen: [] as string[], recovered: [] as string[] };
-    void awaitManyDispatch(
-      [a.read],
-      function (this: typeof target, event: string) {
-        this.seen.push(event);
-        if (event === "sync") throw new Error("sync");
-        return event === "async" ? Promise.reject(new Error("async")) : undefined;
-      },
-      target,
-      async function (this: typeof target, error: unknown) {
-        await null; // an async recovery is awaited before the next event
-        this.recovered.push((error as Error).message);
-      },
-    );
-    for (const event of ["sync", "async", "after"]) a.push(event);
+    const stop = new StopConsumer("stop");
+    const done = awaitManyDispatch([a.read], () => Promise.reject(stop));
+    a.push("1");
+    a.push("2");
+    await assert.rejects(done, (error) => error === stop);
+    assert.equal(a.reads, 1);
+  });
+
+  test("drops an event read after the loop ended, and reads that source no further", async () => {
+    const late = source();
+    const dispatched: string[] = [];
+    const failing = () => Promise.reject(new Error("source gone"));
+    const done = awaitManyDispatch([late.read, failing], (event) => {
+      dispatched.push(event);
+    });
+    await assert.rejects(done, /source gone/);
+    late.push("late");
     await settle();
-    assert.deepEqual(target.seen, ["sync", "async", "after"]);
-    assert.deepEqual(target.recovered, ["sync", "async"]);
-    assert.equal(a.reads, 4);
-  });
-
-  test("a recovery that fails ends the loop with its error, without a second recovery", async () => {
-    for (const recover of failingBothWays("recovery threw", "recovery rejected")) {
-      const a = source();
-      let recoveries = 0;
-      const done = awaitManyDispatch(
-        [a.read],
-        () => Promise.reject(new Error("handler")),
-        undefined,
-        () => {
-          recoveries++;
-          return recover();
-        },
-      );
-      a.push("1");
-      a.push("2");
-      await assert.rejects(done, /recovery (threw|rejected)/);
-      assert.equal(recoveries, 1);
-    }
-  });
-
-  test("ends with a StopConsumer thrown or rejected by a dispatch, without recovering from it", async () => {
-    for (const how of ["throws", "rejects"]) {
-      const a = source();
-      const stop = new StopConsumer(`stop ${how}`);
-      let recoveries = 0;
-      const done = awaitManyDispatch(
-        [a.read],
-        () => {
-          if (how === "throws") throw stop;
-          return Promise.reject(stop);
-        },
-        undefined,
-        () => {
-          recoveries++; // a recovery that goes on would dispatch "2"
-        },
-      );
-      a.push("1");
-      a.push("2");
-      await assert.rejects(done, (error) => error === stop);
-      assert.equal(recoveries, 0);
-      assert.equal(a.reads, 1);
-    }
+    assert.deepEqual(dispatched, []);
+    assert.equal(late.reads, 1);
   });
 
   test("rejects when a source throws instead of returning a promise", async () => {

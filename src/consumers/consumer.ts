@@ -84,19 +84,14 @@ export class Consumer<S extends Scope = Scope> {
   ): Application<S> {
     const init = options.init ?? null;
     if (init !== null) checkInit(this, init);
-    // not async: a frame of its own would wait beside run()'s promise for the whole connection
-    const app: Application<S> = (scope, receive, send) => {
-      try {
-        const layer =
-          options.channelLayer !== undefined
-            ? options.channelLayer
-            : getChannelLayer(this.channelLayerAlias);
-        const consumer = new this();
-        if (init !== null) Object.assign(consumer, init);
-        return consumer.run(scope, receive, send, layer);
-      } catch (error) {
-        return Promise.reject(error);
-      }
+    const app: Application<S> = async (scope, receive, send) => {
+      const layer =
+        options.channelLayer !== undefined
+          ? options.channelLayer
+          : getChannelLayer(this.channelLayerAlias);
+      const consumer = new this();
+      if (init !== null) Object.assign(consumer, init);
+      await consumer.run(scope, receive, send, layer);
     };
     // Named after the class, so stack traces and logs say which consumer served the connection.
     Object.defineProperty(app, "name", { value: this.name });
@@ -104,100 +99,76 @@ export class Consumer<S extends Scope = Scope> {
   }
 
   /**
-   * Serves one connection; `asApp` calls this on a fresh instance. Not async: an idle connection
-   * then waits on one promise reaction instead of a suspended frame (with its registers and
-   * await closures) that would only rethrow what the dispatch loop ended with.
+   * Serves one connection, as Channels' `AsyncConsumer.__call__`: dispatches the client's events
+   * and the messages on this consumer's channel until a handler or a source ends the connection,
+   * then cleans up. `asApp` calls this on a fresh instance.
    */
-  protected run(scope: S, receive: Receive, send: Send, layer: ChannelLayer | null): Promise<void> {
+  protected async run(
+    scope: S,
+    receive: Receive,
+    send: Send,
+    layer: ChannelLayer | null,
+  ): Promise<void> {
     this.scope = scope;
     this.#send = send;
     this.channelLayer = layer;
-    // For a channel scope, the worker's receive() yields nothing and rejects with StopConsumer
-    // when the worker stops, which ends the consumer cleanly.
     if (scope.type === "channel") {
+      // A worker's receive() yields nothing; it rejects with StopConsumer when the worker stops.
       if (layer === null) {
-        return Promise.reject(
-          new ImproperlyConfigured(
-            `${this.constructor.name} serves channel "${scope.channel}" but no channel layer is configured: call setChannelLayer(layer) or pass asApp({ channelLayer }).`,
-          ),
+        throw new ImproperlyConfigured(
+          `${this.constructor.name} serves channel "${scope.channel}" but no channel layer is configured: call setChannelLayer(layer) or pass asApp({ channelLayer }).`,
         );
       }
       this.channelName = scope.channel;
     } else if (layer !== null) {
-      return layer.newChannel().then((channel) => {
-        this.channelName = channel;
-        return this.#serve(receive);
-      });
+      this.channelName = await layer.newChannel();
     }
-    return this.#serve(receive);
-  }
-
-  /** Dispatches until a source or a handler ends the connection, then cleans up. */
-  #serve(receive: Receive): Promise<void> {
-    const { channelLayer: layer, channelName: channel } = this;
+    const channel = this.channelName;
     const sources: Array<() => Promise<Dispatchable>> = [receive];
-    // Only a connection that reads a layer channel pays for the controller that stops the read.
-    let abort: AbortController | null = null;
+    // The read of this consumer's own channel is abandoned when the connection ends.
+    let channelRead: AbortController | null = null;
     if (layer !== null && channel !== null) {
-      abort = new AbortController();
-      sources.push(channelSource(layer, channel, abort.signal));
+      const reading = new AbortController();
+      sources.push(() => layer.receive(channel, reading.signal));
+      channelRead = reading;
     }
-    // The loop only ever rejects: with StopConsumer (a clean end) or with what failed. It calls
-    // the methods on this instance, so they need no binding; the one bound function stays for the
-    // connection's life, where a closure would keep this frame.
-    return awaitManyDispatch(sources, this.dispatch, this, Consumer.#recover).catch(
-      this.#end.bind(this, abort),
-    );
-  }
-
-  /**
-   * Cleans up after the dispatch loop ended with `error`. Not async for a clean end (StopConsumer),
-   * the way every connection ends: teardown()'s promise is handed back as it is.
-   */
-  #end(abort: AbortController | null, error: unknown): Promise<void> {
-    if (error instanceof StopConsumer) return this.#cleanUp(abort);
-    return this.#endFailed(abort, error);
-  }
-
-  async #endFailed(abort: AbortController | null, error: unknown): Promise<void> {
-    await this.failed(error);
     try {
-      await this.#cleanUp(abort);
-    } catch {
-      // A failed cleanup matters only when nothing failed before it; report the first error.
-    }
-    throw error;
-  }
-
-  #cleanUp(abort: AbortController | null): Promise<void> {
-    abort?.abort(StopConsumer.routine("The connection ended; its channel is no longer read."));
-    try {
-      return this.teardown();
+      await awaitManyDispatch(sources, (message) => this.#handle(message));
     } catch (error) {
-      return Promise.reject(error);
+      // The loop ends only by throwing: StopConsumer is a clean end, anything else a failure.
+      channelRead?.abort();
+      if (error instanceof StopConsumer) return await this.teardown();
+      await this.failed(error);
+      try {
+        await this.teardown();
+      } catch {
+        // A failed cleanup matters only when nothing failed before it; report the first error.
+      }
+      throw error;
     }
   }
 
   /**
-   * Calls the handler for `message.type` and returns what it returns (awaited before the next
-   * event); throws `NoHandlerForMessage` when there is none. Not async: a plain handler costs no
-   * promise, an async one no second promise wrapped around its own.
+   * Dispatches one event; a handler's failure goes to {@link handlerFailed}, except a
+   * `StopConsumer` and a failure of the client's disconnect handler, which end the connection
+   * (after a disconnect every later read hands the same disconnect back).
    */
-  protected dispatch(message: Dispatchable): void | Promise<void> {
-    const name = handlerName(this, message.type);
-    return (this as unknown as Record<string, (message: Dispatchable) => void | Promise<void>>)[
-      name
-    ](message);
+  async #handle(message: Dispatchable): Promise<void> {
+    try {
+      await this.dispatch(message);
+    } catch (error) {
+      if (error instanceof StopConsumer || DISCONNECTS.has(message.type)) throw error;
+      await this.handlerFailed(error);
+    }
   }
 
   /**
-   * The loop's recovery for a failed handler (StopConsumer never gets here: it ends the loop as
-   * it is). A failure in the client's disconnect handler ends the connection too, since every
-   * later read would hand the same disconnect back and the connection would never end.
+   * Calls the handler for `message.type` and returns what it returns, awaited before the next
+   * event; throws `NoHandlerForMessage` when there is none.
    */
-  static #recover(this: Consumer, error: unknown, message: Dispatchable): void | Promise<void> {
-    if (DISCONNECTS.has(message.type)) throw error;
-    return this.handlerFailed(error);
+  protected dispatch(message: Dispatchable): unknown {
+    const handlers = this as unknown as Record<string, (message: Dispatchable) => unknown>;
+    return handlers[handlerName(this, message.type)](message);
   }
 
   /**
@@ -211,12 +182,7 @@ export class Consumer<S extends Scope = Scope> {
 
   /** Sends an event to the client, as the application's `send` does. */
   protected sendEvent(event: SendEvent): Promise<void> {
-    try {
-      return this.#send(event);
-    } catch (error) {
-      // a send that throws instead of rejecting fails the caller the same way
-      return Promise.reject(error);
-    }
+    return this.#send(event);
   }
 
   /** Called with the error that is about to end the connection (not `StopConsumer`). */
@@ -227,15 +193,6 @@ export class Consumer<S extends Scope = Scope> {
 }
 
 reserveConsumerMethods(Consumer.prototype);
-
-/** Reads a consumer's own channel on the layer until `signal` aborts. */
-function channelSource(
-  layer: ChannelLayer,
-  channel: string,
-  signal: AbortSignal,
-): () => Promise<Dispatchable> {
-  return () => layer.receive(channel, signal);
-}
 
 /** The fields every consumer has, which `init` may not set. */
 const BASE_FIELDS: ReadonlySet<string> = new Set(Object.keys(new Consumer()));

@@ -2,6 +2,7 @@ import { MessageTooLarge, StopConsumer } from "../errors.js";
 import type { Headers, HttpDisconnectEvent, HttpRequestEvent, HttpScope } from "../types/asgi.js";
 import { Consumer } from "./consumer.js";
 import { reserveConsumerMethods } from "./handler-name.js";
+import { CLIENT_DISCONNECTED, RESPONSE_SENT } from "./stops.js";
 
 /**
  * An HTTP consumer, like Channels' `AsyncHttpConsumer`: the request body is buffered, then
@@ -43,13 +44,13 @@ export abstract class HttpConsumer<S extends HttpScope = HttpScope> extends Cons
     } finally {
       await this.disconnect();
     }
-    throw StopConsumer.routine("The response was sent.");
+    throw RESPONSE_SENT;
   }
 
   /** Handles `http.disconnect`: the client left before the response; calls {@link disconnect}. */
   async httpDisconnect(_event: HttpDisconnectEvent): Promise<void> {
     await this.disconnect();
-    throw StopConsumer.routine("The client disconnected.");
+    throw CLIENT_DISCONNECTED;
   }
 
   /** Answers the request, given its whole body. */

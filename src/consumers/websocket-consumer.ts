@@ -4,7 +4,6 @@ import {
   ImproperlyConfigured,
   InvalidFrame,
   ProtocolError,
-  StopConsumer,
   SwitchboardError,
 } from "../errors.js";
 import type {
@@ -14,12 +13,9 @@ import type {
   WebsocketReceiveEvent,
   WebsocketScope,
 } from "../types/asgi.js";
-import type { ChannelLayer } from "../layers/channel-layer.js";
 import { Consumer } from "./consumer.js";
 import { reserveConsumerMethods } from "./handler-name.js";
-
-/** Nothing to wait for: a frame dropped on a closed socket, no groups to leave. */
-const RESOLVED: Promise<void> = Promise.resolve();
+import { CLIENT_DISCONNECTED } from "./stops.js";
 
 /** One WebSocket frame: text or binary. */
 export type WebsocketFrame =
@@ -57,19 +53,19 @@ export class WebsocketConsumer<S extends WebsocketScope = WebsocketScope> extend
   #joined: readonly string[] = [];
 
   /** Handles `websocket.connect`: joins `groups`, then calls {@link connect}. */
-  websocketConnect(_event: WebsocketConnectEvent): void | Promise<void> {
+  async websocketConnect(_event: WebsocketConnectEvent): Promise<void> {
     const { groups } = this.constructor as typeof WebsocketConsumer;
-    // Not async for a consumer without groups (most of them): connect()'s own result is enough.
-    if (groups.length === 0) return this.connect();
-    const layer = this.channelLayer;
-    const channel = this.channelName;
-    if (layer === null || channel === null) {
-      throw new ImproperlyConfigured(
-        `${this.constructor.name}.groups is set but no channel layer is configured: call setChannelLayer(layer) or pass asApp({ channelLayer }).`,
-      );
+    if (groups.length > 0) {
+      const { channelLayer: layer, channelName: channel } = this;
+      if (layer === null || channel === null) {
+        throw new ImproperlyConfigured(
+          `${this.constructor.name}.groups is set but no channel layer is configured: call setChannelLayer(layer) or pass asApp({ channelLayer }).`,
+        );
+      }
+      this.#joined = groups;
+      for (const group of groups) await layer.groupAdd(group, channel);
     }
-    this.#joined = groups;
-    return joinGroups(layer, groups, channel).then(() => this.connect());
+    await this.connect();
   }
 
   /**
@@ -81,26 +77,17 @@ export class WebsocketConsumer<S extends WebsocketScope = WebsocketScope> extend
   }
 
   /** Accepts the handshake, optionally choosing one of `scope.subprotocols` and adding headers. */
-  accept(subprotocol: string | null = null, headers?: Headers): Promise<void> {
+  async accept(subprotocol: string | null = null, headers?: Headers): Promise<void> {
     if (this.#state !== "connecting") {
-      return Promise.reject(
-        new ProtocolError(`accept() called on a WebSocket that is already ${this.#state}.`),
-      );
+      throw new ProtocolError(`accept() called on a WebSocket that is already ${this.#state}.`);
     }
     if (subprotocol !== null && !this.scope.subprotocols.includes(subprotocol)) {
-      return Promise.reject(
-        new ProtocolError(
-          `accept("${subprotocol}"): the client did not offer that subprotocol; pick one of scope.subprotocols (${this.scope.subprotocols.join(", ") || "none offered"}).`,
-        ),
+      throw new ProtocolError(
+        `accept("${subprotocol}"): the client did not offer that subprotocol; pick one of scope.subprotocols (${this.scope.subprotocols.join(", ") || "none offered"}).`,
       );
     }
     this.#state = "accepted";
-    // Not async, as every handshake accepts once: the server's promise is handed back as it is.
-    return this.sendEvent(
-      !headers
-        ? { type: "websocket.accept", subprotocol }
-        : { type: "websocket.accept", subprotocol, headers },
-    );
+    await this.sendEvent({ type: "websocket.accept", subprotocol, ...(headers && { headers }) });
   }
 
   /**
@@ -108,9 +95,8 @@ export class WebsocketConsumer<S extends WebsocketScope = WebsocketScope> extend
    * nor bytes (which the server never sends, but a middleware or a test might) fails the consumer
    * with `ProtocolError` rather than reach {@link receive} as an empty frame.
    */
-  websocketReceive(event: WebsocketReceiveEvent): void | Promise<void> {
+  async websocketReceive(event: WebsocketReceiveEvent): Promise<void> {
     // typeof, not `!== undefined`: a message relayed through a layer may carry `text: null`.
-    // Not async: receive()'s own result is awaited by the dispatch loop, once per frame.
     if (typeof event.text === "string") return this.receive({ text: event.text });
     if (event.bytes instanceof Uint8Array) return this.receive({ bytes: event.bytes });
     throw new ProtocolError(
@@ -125,32 +111,25 @@ export class WebsocketConsumer<S extends WebsocketScope = WebsocketScope> extend
    * Sends a frame to the client, then closes when `close` is `true` or a close code. Frames sent
    * after the socket was closed are dropped: the client can no longer receive them.
    */
-  send(frame: WebsocketFrame, close: boolean | number = false): Promise<void> {
-    // Not async: a plain send hands back the server's promise without a frame and an await of
-    // its own, and a group message runs it once per member.
+  async send(frame: WebsocketFrame, close: boolean | number = false): Promise<void> {
     if (this.#state === "connecting") {
-      return Promise.reject(
-        new ProtocolError("send() before accept(): accept the connection in connect() first."),
+      throw new ProtocolError("send() before accept(): accept the connection in connect() first.");
+    }
+    if (this.#state === "accepted") {
+      await this.sendEvent(
+        frame.text !== undefined
+          ? { type: "websocket.send", text: frame.text }
+          : { type: "websocket.send", bytes: frame.bytes },
       );
     }
-    const sent =
-      this.#state === "accepted"
-        ? // one literal per kind instead of a spread: a group message builds this once per member
-          this.sendEvent(
-            frame.text !== undefined
-              ? { type: "websocket.send", text: frame.text }
-              : { type: "websocket.send", bytes: frame.bytes },
-          )
-        : RESOLVED;
-    if (close === false) return sent;
-    return sent.then(() => this.close(close === true ? undefined : close));
+    if (close !== false) await this.close(close === true ? undefined : close);
   }
 
   /** Closes the socket; before accept this refuses the handshake (HTTP 403). */
-  close(code?: number, reason?: string): Promise<void> {
-    if (this.#state === "closed") return RESOLVED;
+  async close(code?: number, reason?: string): Promise<void> {
+    if (this.#state === "closed") return;
     this.#state = "closed";
-    return this.sendEvent({
+    await this.sendEvent({
       type: "websocket.close",
       ...(code !== undefined && { code }),
       ...(reason !== undefined && { reason }),
@@ -158,21 +137,11 @@ export class WebsocketConsumer<S extends WebsocketScope = WebsocketScope> extend
   }
 
   /** Handles `websocket.disconnect`: leaves `groups`, calls {@link disconnect}, stops the consumer. */
-  websocketDisconnect(event: WebsocketDisconnectEvent): Promise<void> {
+  async websocketDisconnect(event: WebsocketDisconnectEvent): Promise<void> {
     this.#state = "closed";
-    const leaving = this.#leaveGroups();
-    if (leaving === null) return this.#disconnected(event.code);
-    return leaving.then(() => this.#disconnected(event.code));
-  }
-
-  /**
-   * Calls {@link disconnect}, then ends the consumer with `StopConsumer`: thrown at once after a
-   * plain `disconnect()`, as most are, instead of through a frame and a promise of its own.
-   */
-  #disconnected(code: number): Promise<never> {
-    const done = this.disconnect(code);
-    if (done === undefined) return clientLeft();
-    return Promise.resolve(done).then(clientLeft);
+    await this.#leaveGroups();
+    await this.disconnect(event.code);
+    throw CLIENT_DISCONNECTED;
   }
 
   /** Called once the client is gone, with its close code (1006 when the connection dropped). */
@@ -195,38 +164,18 @@ export class WebsocketConsumer<S extends WebsocketScope = WebsocketScope> extend
     await this.close(code).catch(() => {});
   }
 
-  protected override teardown(): Promise<void> {
-    return this.#leaveGroups() ?? RESOLVED;
+  protected override async teardown(): Promise<void> {
+    await this.#leaveGroups();
   }
 
-  /** Leaves the groups joined on connect; `null` when there are none, as for most consumers. */
-  #leaveGroups(): Promise<void> | null {
+  /** Leaves the groups joined on connect. */
+  async #leaveGroups(): Promise<void> {
     const { channelLayer: layer, channelName: channel } = this;
     const groups = this.#joined;
     this.#joined = [];
-    if (layer === null || channel === null || groups.length === 0) return null;
-    return leaveGroups(layer, groups, channel);
+    if (layer === null || channel === null) return;
+    for (const group of groups) await layer.groupDiscard(group, channel);
   }
 }
 
 reserveConsumerMethods(WebsocketConsumer.prototype);
-
-function clientLeft(): never {
-  throw StopConsumer.routine("The client disconnected.");
-}
-
-async function joinGroups(
-  layer: ChannelLayer,
-  groups: readonly string[],
-  channel: string,
-): Promise<void> {
-  for (const group of groups) await layer.groupAdd(group, channel);
-}
-
-async function leaveGroups(
-  layer: ChannelLayer,
-  groups: readonly string[],
-  channel: string,
-): Promise<void> {
-  for (const group of groups) await layer.groupDiscard(group, channel);
-}
