@@ -4,7 +4,9 @@ import {
   WebsocketConsumer,
   type AuthScope,
   type ChannelLayer,
-  type ChannelMessage,
+  type MessageHandlers,
+  type PathKwargs,
+  type RoutedScope,
   type WebsocketFrame,
   type WebsocketScope,
 } from "switchboard";
@@ -16,6 +18,22 @@ import { isRoomName, roomGroup } from "./room-store.js";
  * text}` and `{type: "presence", users}`. Without it a client gets the raw text relay.
  */
 export const CHAT_SUBPROTOCOL = "switchboard.chat.v1";
+
+/** A member's text, to every member of the room. */
+type ChatText = { type: "chat.message"; user: string; text: string };
+/** A newcomer announcing itself, with its own channel to answer on. */
+type PresenceJoin = { type: "presence.join"; channel: string; user: string };
+/** A member's answer to an announcement, sent to the newcomer's channel. */
+type PresenceHere = { type: "presence.here"; channel: string; user: string };
+/** A member leaving the room. */
+type PresenceLeave = { type: "presence.leave"; channel: string };
+
+/** What the members of a room send one another through the channel layer. */
+export type RoomMessage = ChatText | PresenceJoin | PresenceHere | PresenceLeave;
+
+/** The route this consumer is served on, with its `room` kwarg. */
+export const CHAT_ROUTE = "ws/chat/<str:room>/";
+type ChatScope = RoutedScope<WebsocketScope & AuthScope, PathKwargs<typeof CHAT_ROUTE>>;
 
 interface Membership {
   layer: ChannelLayer;
@@ -30,14 +48,17 @@ interface Membership {
  * newcomer announces itself to the group, each member answers on the newcomer's own channel, and
  * a leaving member announces that too.
  */
-export class ChatConsumer extends WebsocketConsumer<WebsocketScope & AuthScope> {
+export class ChatConsumer
+  extends WebsocketConsumer<ChatScope>
+  implements MessageHandlers<RoomMessage>
+{
   readonly #presence = new RoomPresence();
   #membership: Membership | null = null;
   #json = false;
 
   override async connect(): Promise<void> {
     const { user, urlRoute, subprotocols } = this.scope;
-    const room = String(urlRoute?.kwargs.room);
+    const { room } = urlRoute.kwargs;
     if (!user.isAuthenticated || !isRoomName(room)) return this.close();
     const { channelLayer: layer, channelName: channel } = this;
     if (layer === null || channel === null) {
@@ -51,7 +72,7 @@ export class ChatConsumer extends WebsocketConsumer<WebsocketScope & AuthScope> 
     this.#membership = membership;
     this.#json = subprotocols.includes(CHAT_SUBPROTOCOL);
     await this.accept(this.#json ? CHAT_SUBPROTOCOL : null);
-    await layer.groupSend(membership.group, {
+    await layer.groupSend<RoomMessage>(membership.group, {
       type: "presence.join",
       channel,
       user: membership.username,
@@ -61,7 +82,7 @@ export class ChatConsumer extends WebsocketConsumer<WebsocketScope & AuthScope> 
   override async receive(frame: WebsocketFrame): Promise<void> {
     const membership = this.#joined();
     if (frame.text === undefined) throw new InvalidFrame("The chat carries text frames only.");
-    await membership.layer.groupSend(membership.group, {
+    await membership.layer.groupSend<RoomMessage>(membership.group, {
       type: "chat.message",
       user: membership.username,
       text: frame.text,
@@ -69,32 +90,32 @@ export class ChatConsumer extends WebsocketConsumer<WebsocketScope & AuthScope> 
   }
 
   /** A member's message, from the group: the same text to raw clients, JSON to the page. */
-  async chatMessage(message: ChannelMessage): Promise<void> {
-    const text = String(message.text);
+  async chatMessage({ user, text }: ChatText): Promise<void> {
     if (!this.#json) return this.send({ text });
-    await this.#sendJson({ type: "message", user: String(message.user), text });
+    await this.#sendJson({ type: "message", user, text });
   }
 
   /** A newcomer announced itself: note it and tell it, on its own channel, that we are here. */
-  async presenceJoin(message: ChannelMessage): Promise<void> {
+  async presenceJoin(newcomer: PresenceJoin): Promise<void> {
     const { layer, channel, username } = this.#joined();
-    const newcomer = String(message.channel);
-    if (newcomer !== channel) {
-      await layer.send(newcomer, { type: "presence.here", channel, user: username });
+    if (newcomer.channel !== channel) {
+      await layer.send<RoomMessage>(newcomer.channel, {
+        type: "presence.here",
+        channel,
+        user: username,
+      });
     }
-    if (this.#presence.add(newcomer, String(message.user))) await this.#sendPresence();
+    if (this.#presence.add(newcomer.channel, newcomer.user)) await this.#sendPresence();
   }
 
   /** A member answered our announcement. */
-  async presenceHere(message: ChannelMessage): Promise<void> {
-    if (this.#presence.add(String(message.channel), String(message.user))) {
-      await this.#sendPresence();
-    }
+  async presenceHere({ channel, user }: PresenceHere): Promise<void> {
+    if (this.#presence.add(channel, user)) await this.#sendPresence();
   }
 
   /** A member left the room. */
-  async presenceLeave(message: ChannelMessage): Promise<void> {
-    if (this.#presence.remove(String(message.channel))) await this.#sendPresence();
+  async presenceLeave({ channel }: PresenceLeave): Promise<void> {
+    if (this.#presence.remove(channel)) await this.#sendPresence();
   }
 
   protected override async teardown(): Promise<void> {
@@ -104,7 +125,7 @@ export class ChatConsumer extends WebsocketConsumer<WebsocketScope & AuthScope> 
     if (membership === null) return;
     const { layer, group, channel } = membership;
     await layer.groupDiscard(group, channel);
-    await layer.groupSend(group, { type: "presence.leave", channel });
+    await layer.groupSend<RoomMessage>(group, { type: "presence.leave", channel });
   }
 
   #joined(): Membership {

@@ -17,18 +17,18 @@ import {
   type HttpScope,
 } from "switchboard";
 import { authLog } from "./auth-log.js";
-import { ChatConsumer } from "./chat-consumer.js";
+import { CHAT_ROUTE, ChatConsumer } from "./chat-consumer.js";
 import { provideServices, type ChatServices } from "./chat-scope.js";
 import { EchoConsumer } from "./echo-consumer.js";
 import { LoginConsumer } from "./login-consumer.js";
 import { LogoutConsumer } from "./logout-consumer.js";
 import { RoomStore } from "./room-store.js";
-import { RoomPageConsumer } from "./room-page-consumer.js";
+import { ROOM_PAGE_ROUTE, RoomPageConsumer } from "./room-page-consumer.js";
 import { RoomsConsumer } from "./rooms-consumer.js";
 import type { ChatSettings } from "./settings.js";
 import { openSharedState } from "./shared-state.js";
 import { SignupConsumer } from "./signup-consumer.js";
-import { StaticConsumer } from "./static-consumer.js";
+import { STATIC_ROUTE, StaticConsumer } from "./static-consumer.js";
 import { WhoamiConsumer } from "./whoami-consumer.js";
 
 /** What the demo reports to, besides the server's access log. */
@@ -57,14 +57,14 @@ function httpApplication(
     path("signup/", SignupConsumer.asApp(noLayer)),
     path("logout/", LogoutConsumer.asApp(noLayer)),
     path("whoami/", WhoamiConsumer.asApp(noLayer)),
-    path("chat/<str:room>/", RoomPageConsumer.asApp(noLayer)),
+    path(ROOM_PAGE_ROUTE, RoomPageConsumer.asApp(noLayer)),
   ]);
   const csrf = csrfMiddleware({
     exempt: settings.bench ? (scope) => scope.path === "/login/" : undefined,
   });
   return urlRouter<HttpScope>([
     // Outside the auth stack: a stylesheet needs no session lookup.
-    path("static/<str:name>", StaticConsumer.asApp(noLayer)),
+    path(STATIC_ROUTE, StaticConsumer.asApp(noLayer)),
     path("", authMiddlewareStack(csrf(provideServices(services)(pages)), auth), { nested: true }),
   ]);
 }
@@ -106,7 +106,7 @@ export async function createChat(
     authMiddlewareStack(
       urlRouter([
         path("ws/echo/", EchoConsumer.asApp(noLayer)),
-        path("ws/chat/<str:room>/", ChatConsumer.asApp()),
+        path(CHAT_ROUTE, ChatConsumer.asApp()),
       ]),
       auth,
     ),

@@ -1,8 +1,11 @@
 import type { User } from "switchboard";
+import type { PageScope } from "./chat-scope.js";
 import { PageConsumer } from "./page-consumer.js";
 
 /** Signed-in pages send anonymous visitors to the login form, which brings them back. */
-export abstract class SignedInPageConsumer extends PageConsumer {
+export abstract class SignedInPageConsumer<
+  S extends PageScope = PageScope,
+> extends PageConsumer<S> {
   /** The signed-in user; else the visitor is sent to log in and `null` says the answer is sent. */
   protected async signedIn(): Promise<User | null> {
     const { user, path, queryString } = this.scope;

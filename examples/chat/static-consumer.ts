@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { HttpConsumer, type HttpScope } from "switchboard";
+import { HttpConsumer, type HttpScope, type PathKwargs, type RoutedScope } from "switchboard";
 
 const TYPES: Record<string, string> = {
   "chat.css": "text/css; charset=utf-8",
@@ -14,10 +14,15 @@ const FILES = new Map(
   ]),
 );
 
+/** The route of the static files, with its `name` kwarg. */
+export const STATIC_ROUTE = "static/<str:name>";
+
 /** `GET /static/<name>`: the page's stylesheet and script. */
-export class StaticConsumer extends HttpConsumer<HttpScope> {
+export class StaticConsumer extends HttpConsumer<
+  RoutedScope<HttpScope, PathKwargs<typeof STATIC_ROUTE>>
+> {
   override async handle(): Promise<void> {
-    const file = FILES.get(String(this.scope.urlRoute?.kwargs.name));
+    const file = FILES.get(this.scope.urlRoute.kwargs.name);
     if (file === undefined) {
       await this.sendResponse(404, "Not Found\n", [["content-type", "text/plain; charset=utf-8"]]);
       return;

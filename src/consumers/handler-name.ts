@@ -1,4 +1,5 @@
 import { NoHandlerForMessage } from "../errors.js";
+import type { ChannelMessage } from "../types/asgi.js";
 
 // Types come from code (client events and layer messages), so a class sees few of them; the cap
 // only guards against a peer inventing types without end.
@@ -64,3 +65,45 @@ export function handlerName(instance: object, type: unknown): string {
   if (cache.size < CACHE_LIMIT) cache.set(type, name);
   return name;
 }
+
+type Dotted<T extends string> = T extends `${infer Head}_${infer Tail}`
+  ? `${Head}.${Dotted<Tail>}`
+  : T;
+type CamelDotted<T extends string> = T extends `${infer Head}.${infer Tail}`
+  ? `${Head}${Capitalize<CamelDotted<Tail>>}`
+  : T;
+
+/**
+ * The handler method a message type is dispatched to, as a type: `"chat.message"` →
+ * `"chatMessage"`, `"user.logged_in"` → `"userLoggedIn"`.
+ *
+ * @example
+ * ```ts
+ * const name: HandlerName<"user.logged_in"> = "userLoggedIn";
+ * ```
+ */
+export type HandlerName<T extends string> = CamelDotted<Dotted<T>>;
+
+/**
+ * The handler methods a consumer needs for the messages `M` (a union of `{ type: "..." }`
+ * object types), each taking its own message. A consumer declares the messages it handles with
+ * `implements MessageHandlers<M>`: a missing handler, or one expecting another message, is a
+ * compile error; `groupSend<M>` checks what is sent to it.
+ *
+ * @example
+ * ```ts
+ * type ChatText = { type: "chat.message"; user: string; text: string };
+ * type RoomMessage = ChatText | { type: "presence.leave"; channel: string };
+ *
+ * class RoomConsumer extends WebsocketConsumer implements MessageHandlers<RoomMessage> {
+ *   async chatMessage({ user, text }: ChatText) {
+ *     await this.send({ text: `${user}: ${text}` });
+ *   }
+ *   presenceLeave() {}
+ * }
+ * await layer.groupSend<RoomMessage>("room", { type: "chat.message", user: "ada", text: "hi" });
+ * ```
+ */
+export type MessageHandlers<M extends ChannelMessage> = {
+  [K in M as HandlerName<K["type"]>]: (message: K) => void | Promise<void>;
+};

@@ -3,19 +3,22 @@ import type { ChannelMessage } from "../types/asgi.js";
 /**
  * A channel layer carries messages between consumers, in one process or across many.
  * Implementations are peers behind this interface: `InMemoryChannelLayer` (one process) and
- * `RedisChannelLayer` (`switchboard/redis`, many processes and machines).
+ * `RedisChannelLayer` (`switchboard/redis`, many processes and machines). `send` and `groupSend`
+ * take the message's type, so `groupSend<ChatMessage>(group, {...})` checks the message against
+ * the union of messages the receiving consumers handle (see `MessageHandlers`).
  *
  * @example
  * ```ts
  * const channel = await layer.newChannel();
  * await layer.groupAdd("room.lobby", channel);
- * await layer.groupSend("room.lobby", { type: "chat.message", text: "hi" });
+ * type ChatMessage = { type: "chat.message"; text: string };
+ * await layer.groupSend<ChatMessage>("room.lobby", { type: "chat.message", text: "hi" });
  * const message = await layer.receive(channel); // { type: "chat.message", text: "hi" }
  * ```
  */
 export interface ChannelLayer {
   /** Queues `message` on `channel`. Throws `ChannelFull` when the channel is at capacity. */
-  send(channel: string, message: ChannelMessage): Promise<void>;
+  send<M extends ChannelMessage>(channel: string, message: M): Promise<void>;
   /**
    * Waits for the next message on `channel`. Only one receiver per channel at a time.
    * `signal` abandons the wait (the promise rejects with the signal's reason). The message is
@@ -27,7 +30,7 @@ export interface ChannelLayer {
   groupAdd(group: string, channel: string): Promise<void>;
   groupDiscard(group: string, channel: string): Promise<void>;
   /** Sends `message` to every channel in `group`; full channels are skipped, not fatal. */
-  groupSend(group: string, message: ChannelMessage): Promise<void>;
+  groupSend<M extends ChannelMessage>(group: string, message: M): Promise<void>;
   /** Drops every channel, group and queued message this layer owns (tests, resets). */
   flush(): Promise<void>;
   /** Releases connections and timers. */

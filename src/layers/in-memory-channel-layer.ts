@@ -68,7 +68,7 @@ export class InMemoryChannelLayer implements ChannelLayer {
     this.#nextSweep = Date.now() + this.#sweepInterval();
   }
 
-  async send(channel: string, message: ChannelMessage): Promise<void> {
+  async send<M extends ChannelMessage>(channel: string, message: M): Promise<void> {
     const frozen = decodeMessage(encodeMessage(message, this.#options.maxMessageSize));
     const now = this.#maintain();
     const queue = this.#queue(channel);
@@ -111,7 +111,7 @@ export class InMemoryChannelLayer implements ChannelLayer {
     if (members.size === 0) this.#groups.delete(group);
   }
 
-  async groupSend(group: string, message: ChannelMessage): Promise<void> {
+  async groupSend<M extends ChannelMessage>(group: string, message: M): Promise<void> {
     assertGroupName(group);
     const frozen = decodeMessage(encodeMessage(message, this.#options.maxMessageSize));
     const now = this.#maintain();

@@ -139,7 +139,7 @@ export class RedisChannelLayer implements ChannelLayer {
     });
   }
 
-  async send(channel: string, message: ChannelMessage): Promise<void> {
+  async send<M extends ChannelMessage>(channel: string, message: M): Promise<void> {
     assertChannelName(channel);
     const json = encodeMessage(message, this.#options.maxMessageSize);
     const capacity = this.#options.capacityFor(channel);
@@ -206,7 +206,7 @@ export class RedisChannelLayer implements ChannelLayer {
     );
   }
 
-  async groupSend(group: string, message: ChannelMessage): Promise<void> {
+  async groupSend<M extends ChannelMessage>(group: string, message: M): Promise<void> {
     assertGroupName(group);
     const json = encodeMessage(message, this.#options.maxMessageSize);
     const [sent, skipped] = (await this.#run(GROUP_SEND, this.#groupKeys(group), [
