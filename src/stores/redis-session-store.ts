@@ -1,5 +1,7 @@
 import type { Redis } from "ioredis";
 import { BackendUnavailable } from "../errors.js";
+import { isSessionKey } from "../sessions/session-key.js";
+import { sessionKeyHash } from "../sessions/session-key-hash.js";
 import type { SessionRecord, SessionStore } from "./session-store.js";
 
 /**
@@ -13,7 +15,7 @@ import type { SessionRecord, SessionStore } from "./session-store.js";
 export interface RedisSessionStoreOptions {
   /** The connection to use; the caller owns it and quits it. */
   client: Redis;
-  /** Prepended to every session key. Default `switchboard:session:`. */
+  /** Prepended to every session's name. Default `switchboard:session:`. */
   prefix?: string;
 }
 
@@ -21,7 +23,9 @@ export interface RedisSessionStoreOptions {
  * {@link SessionStore} in Redis, from `switchboard/redis`. Each session is one string key with
  * a native TTL (`SET ... PX`), so Redis drops expired sessions itself and `clearExpired()` has
  * nothing to do. `mustCreate` uses `NX` and an update `XX`, so a collision or a concurrent
- * delete is detected atomically.
+ * delete is detected atomically. A session is named by `sessionKeyHash(key)`, never the key, so
+ * a dump of Redis holds no usable key; a session saved under its raw key by an earlier version is
+ * moved to its hashed name the first time it is loaded.
  *
  * @example
  * ```ts
@@ -41,13 +45,15 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async load(key: string): Promise<SessionRecord | null> {
-    const replies = await this.#call(() =>
-      this.#client
-        .multi()
-        .get(this.#prefix + key)
-        .pttl(this.#prefix + key)
-        .exec(),
-    );
+    const name = this.#name(key);
+    const record = await this.#read(name);
+    if (record !== null || !isSessionKey(key)) return record;
+    const moved = await this.#call(() => this.#client.eval(UPGRADE, 2, this.#prefix + key, name));
+    return moved === 1 ? this.#read(name) : null;
+  }
+
+  async #read(name: string): Promise<SessionRecord | null> {
+    const replies = await this.#call(() => this.#client.multi().get(name).pttl(name).exec());
     const [[getError, data] = [], [ttlError, ttl] = []] = replies ?? [];
     if (getError || ttlError) throw unavailable(getError ?? ttlError);
     if (typeof data !== "string" || typeof ttl !== "number" || ttl < 0) return null;
@@ -55,7 +61,7 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async save(key: string, data: string, expiresAt: Date, mustCreate: boolean): Promise<boolean> {
-    const name = this.#prefix + key;
+    const name = this.#name(key);
     const ttl = expiresAt.getTime() - Date.now();
     // Redis refuses a TTL of zero or less. A session written already expired is gone at once:
     // an update removes the key (and reports whether it was there), a create stores nothing.
@@ -73,17 +79,22 @@ export class RedisSessionStore implements SessionStore {
     return reply === "OK";
   }
 
+  /** Removes the session under its raw name too, in case it was never loaded since the upgrade. */
   async delete(key: string): Promise<void> {
-    await this.#call(() => this.#client.del(this.#prefix + key));
+    await this.#call(() => this.#client.del(this.#name(key), this.#prefix + key));
   }
 
   async exists(key: string): Promise<boolean> {
-    return (await this.#call(() => this.#client.exists(this.#prefix + key))) === 1;
+    return (await this.#call(() => this.#client.exists(this.#name(key)))) === 1;
   }
 
   /** Redis expires keys on its own: nothing to remove. */
   async clearExpired(): Promise<number> {
     return 0;
+  }
+
+  #name(key: string): string {
+    return this.#prefix + sessionKeyHash(key);
   }
 
   async #call<T>(command: () => Promise<T>): Promise<T> {
@@ -94,6 +105,14 @@ export class RedisSessionStore implements SessionStore {
     }
   }
 }
+
+// Moves a session from its raw name (KEYS[1]) to its hashed name (KEYS[2]), TTL included, unless
+// the hashed name is taken; one script, so processes upgrading the same session at once agree.
+const UPGRADE = `if redis.call("exists", KEYS[2]) == 0 and redis.call("exists", KEYS[1]) == 1 then
+  redis.call("rename", KEYS[1], KEYS[2])
+  return 1
+end
+return 0`;
 
 function unavailable(cause: unknown): BackendUnavailable {
   return new BackendUnavailable(

@@ -9,6 +9,7 @@ import { serviceSkip } from "../../test/support/services.js";
 import { openRedisSessionStore } from "../../test/support/session-stores.js";
 import { BackendUnavailable, ImproperlyConfigured, SessionInterrupted } from "../errors.js";
 import { newSessionKey } from "../sessions/session-key.js";
+import { sessionKeyHash } from "../sessions/session-key-hash.js";
 import { Session } from "../sessions/session.js";
 import { InMemorySessionStore } from "./in-memory-session-store.js";
 import { PostgresDatabase } from "./postgres-database.js";
@@ -23,6 +24,12 @@ interface Fixture {
   dispose(): Promise<void>;
   /** SQL stores: a store on the same database whose table was never created. */
   unmigrated?: SessionStore;
+  /** The session names a dump of the backend shows; absent for the in-process store. */
+  dump?(): Promise<string[]>;
+  /** Writes a session as versions before hashed keys did: under its raw key. */
+  writeUnhashed?(key: string, data: string, expiresAt: Date): Promise<void>;
+  /** What moves sessions written by `writeUnhashed` to their hashes, if not the store itself. */
+  upgrade?(): Promise<void>;
 }
 
 interface StoreKind {
@@ -42,7 +49,24 @@ async function sqlStore(kind: "sqlite" | "postgres"): Promise<Fixture> {
   await store.migrate();
   await store.migrate(); // idempotent
   const unmigrated = new SqlSessionStore(db, { table: "never_migrated" });
-  return { store, dispose, unmigrated };
+  return {
+    store,
+    dispose,
+    unmigrated,
+    async dump() {
+      const rows = await db.query<{ session_key: string }>(
+        "SELECT session_key FROM switchboard_sessions",
+      );
+      return rows.map((row) => row.session_key);
+    },
+    async writeUnhashed(key, data, expiresAt) {
+      await db.execute(
+        "INSERT INTO switchboard_sessions (session_key, session_data, expires_at) VALUES ($1, $2, $3)",
+        [key, data, expiresAt.getTime()],
+      );
+    },
+    upgrade: () => store.migrate(),
+  };
 }
 
 const KINDS: Record<string, StoreKind> = {
@@ -72,7 +96,19 @@ const KINDS: Record<string, StoreKind> = {
   redis: {
     skip: () => serviceSkip("redis"),
     expiresNatively: true,
-    open: openRedisSessionStore,
+    async open() {
+      const opened = await openRedisSessionStore();
+      const { client, prefix } = opened;
+      return {
+        ...opened,
+        async dump() {
+          return (await client.keys(`${prefix}*`)).map((name) => name.slice(prefix.length));
+        },
+        async writeUnhashed(key, data, expiresAt) {
+          await client.set(prefix + key, data, "PX", expiresAt.getTime() - Date.now());
+        },
+      };
+    },
     async broken() {
       const client = new Redis({
         port: 1,
@@ -234,6 +270,75 @@ for (const [name, kind] of Object.entries(KINDS)) {
       assert.notEqual(session.sessionKey, planted);
       assert.equal(await store.exists(planted), false);
     });
+
+    test("keeps the key's hash, never the key, so a dump holds no session key", async (t) => {
+      if (!fixture.dump) return t.skip("an in-process Map leaves no dump");
+      const key = await newSessionKey();
+      await store.save(key, '"secret"', inOneMinute(), true);
+      const names = await fixture.dump();
+      assert.ok(names.includes(sessionKeyHash(key)));
+      assert.ok(!names.includes(key));
+      assert.ok(names.every((name) => !name.includes(key)));
+    });
+
+    test("a name read from a dump loads no session and updates none", async () => {
+      const key = await newSessionKey();
+      await store.save(key, '"secret"', inOneMinute(), true);
+      const names = fixture.dump ? await fixture.dump() : [sessionKeyHash(key)];
+      assert.ok(names.length > 0);
+      for (const name of names) {
+        assert.equal(await store.load(name), null);
+        assert.equal(await store.exists(name), false);
+        assert.equal(await store.save(name, '"forged"', inOneMinute(), false), false);
+        assert.equal(await new Session(store, name).get("user"), undefined);
+      }
+      assert.equal((await store.load(key))?.data, '"secret"');
+    });
+
+    if (kind.sql || name === "redis") {
+      test("a session written under its raw key by an earlier version loads, and is moved to its hash", async () => {
+        const { writeUnhashed, dump } = fixture;
+        assert.ok(writeUnhashed && dump);
+        const key = await newSessionKey();
+        const expiresAt = inOneMinute();
+        await writeUnhashed(key, '{"user":"7"}', expiresAt);
+        await fixture.upgrade?.();
+        const record = await store.load(key);
+        assert.equal(record?.data, '{"user":"7"}');
+        assert.ok(Math.abs((record?.expiresAt.getTime() ?? 0) - expiresAt.getTime()) < 1000);
+        const names = await dump();
+        assert.ok(names.includes(sessionKeyHash(key)));
+        assert.ok(!names.includes(key));
+        assert.equal(await new Session(store, key).get("user"), "7");
+      });
+    }
+
+    if (kind.sql) {
+      test("migrate moves every row written under a raw key, past one batch, and again finds none", async () => {
+        const { writeUnhashed, dump } = fixture;
+        assert.ok(writeUnhashed && dump);
+        const keys = await Promise.all(Array.from({ length: 501 }, () => newSessionKey()));
+        for (const key of keys) await writeUnhashed(key, "{}", inOneMinute());
+        await fixture.upgrade?.();
+        await fixture.upgrade?.();
+        const names = new Set(await dump());
+        assert.ok(keys.every((key) => names.has(sessionKeyHash(key)) && !names.has(key)));
+        assert.ok([...names].every((name) => /^[0-9a-f]{64}$/.test(name)));
+        assert.equal(await store.exists(keys[500] ?? ""), true);
+      });
+    }
+
+    if (name === "redis") {
+      test("deleting a session not yet moved to its hash removes it under its raw key", async () => {
+        const { writeUnhashed, dump } = fixture;
+        assert.ok(writeUnhashed && dump);
+        const key = await newSessionKey();
+        await writeUnhashed(key, "{}", inOneMinute());
+        await store.delete(key);
+        assert.ok(!(await dump()).includes(key));
+        assert.equal(await store.load(key), null);
+      });
+    }
 
     if (kind.sql) {
       test("a SQL store whose table was never created says to run migrate", async () => {

@@ -1,4 +1,5 @@
 import { ImproperlyConfigured } from "../errors.js";
+import { sessionKeyHash } from "../sessions/session-key-hash.js";
 import type { SessionRecord, SessionStore } from "./session-store.js";
 import type { SqlDatabase } from "./sql-database.js";
 
@@ -25,8 +26,8 @@ interface Row {
 /**
  * {@link SessionStore} in a SQL table, on any {@link SqlDatabase}: `SqliteDatabase` or
  * `PostgresDatabase`. Expiry is epoch milliseconds in a BIGINT column, indexed so
- * `clearExpired()` (the `switchboard clearsessions` command) stays cheap. Call `migrate()` once
- * at startup; it is idempotent.
+ * `clearExpired()` (the `switchboard clearsessions` command) stays cheap. Rows are keyed by
+ * `sessionKeyHash(key)`, never the key. Call `migrate()` once at startup; it is idempotent.
  *
  * @example
  * ```ts
@@ -66,7 +67,10 @@ export class SqlSessionStore implements SessionStore {
     };
   }
 
-  /** Creates the table and its expiry index if they are missing. */
+  /**
+   * Creates the table and its expiry index if they are missing, and replaces the raw keys of rows
+   * written before keys were hashed by their hashes, so those sessions stay valid.
+   */
   async migrate(): Promise<void> {
     await this.#db.execute(
       `CREATE TABLE IF NOT EXISTS ${this.#table} (` +
@@ -75,24 +79,48 @@ export class SqlSessionStore implements SessionStore {
     await this.#db.execute(
       `CREATE INDEX IF NOT EXISTS ${this.#table}_expires_at ON ${this.#table} (expires_at)`,
     );
+    await this.#hashStoredKeys();
+  }
+
+  /**
+   * Hashes in JavaScript (SQLite has no SHA-256), a batch of rows per statement: each statement
+   * is atomic on both dialects, so a row holds either its key or its hash, and a run that stops
+   * half way, or two processes migrating at once, leave nothing for the next run but less work.
+   */
+  async #hashStoredKeys(): Promise<void> {
+    // a hash is 64 hex characters; a key written before keys were hashed is 32
+    const unhashed = `SELECT session_key FROM ${this.#table} WHERE length(session_key) <> 64 LIMIT 500`;
+    for (;;) {
+      const rows = await this.#query<{ session_key: string }>(unhashed, []);
+      if (rows.length === 0) return;
+      const params = rows.flatMap((row) => [row.session_key, sessionKeyHash(row.session_key)]);
+      const cases = rows.map((_, i) => `WHEN $${2 * i + 1} THEN $${2 * i + 2}`).join(" ");
+      const keys = rows.map((_, i) => `$${2 * i + 1}`).join(", ");
+      await this.#execute(
+        `UPDATE ${this.#table} SET session_key = CASE session_key ${cases} END ` +
+          `WHERE session_key IN (${keys})`,
+        params,
+      );
+    }
   }
 
   async load(key: string): Promise<SessionRecord | null> {
-    const [row] = await this.#query<Row>(this.#sql.load, [key, Date.now()]);
+    const [row] = await this.#query<Row>(this.#sql.load, [sessionKeyHash(key), Date.now()]);
     return row ? { data: row.session_data, expiresAt: new Date(Number(row.expires_at)) } : null;
   }
 
   async save(key: string, data: string, expiresAt: Date, mustCreate: boolean): Promise<boolean> {
     const sql = mustCreate ? this.#sql.create : this.#sql.update;
-    return (await this.#execute(sql, [key, data, expiresAt.getTime(), Date.now()])) === 1;
+    const params = [sessionKeyHash(key), data, expiresAt.getTime(), Date.now()];
+    return (await this.#execute(sql, params)) === 1;
   }
 
   async delete(key: string): Promise<void> {
-    await this.#execute(this.#sql.delete, [key]);
+    await this.#execute(this.#sql.delete, [sessionKeyHash(key)]);
   }
 
   async exists(key: string): Promise<boolean> {
-    return (await this.#query(this.#sql.exists, [key, Date.now()])).length > 0;
+    return (await this.#query(this.#sql.exists, [sessionKeyHash(key), Date.now()])).length > 0;
   }
 
   async clearExpired(): Promise<number> {

@@ -31,10 +31,14 @@ async function sqlStore(kind: "sqlite" | "postgres"): Promise<OpenSessionStore> 
 }
 
 /** A Redis session store under a key prefix of its own, which dispose() empties. */
-export async function openRedisSessionStore(): Promise<OpenSessionStore> {
+export async function openRedisSessionStore(): Promise<
+  OpenSessionStore & { client: Redis; prefix: string }
+> {
   const client = new Redis(REDIS_URL);
   const prefix = uniquePrefix("sessions");
   return {
+    client,
+    prefix,
     store: new RedisSessionStore({ client, prefix }),
     async dispose() {
       const keys = await client.keys(`${prefix}*`);
