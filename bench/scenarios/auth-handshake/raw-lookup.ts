@@ -3,8 +3,9 @@
  * SqlSessionStore.load and SqlUserStore.getById run, and the same session-auth-hash check, written
  * as a hand-made server would: an HMAC per handshake (Switchboard's `sessionAuthHash` remembers
  * the hashes it made, which is part of what is measured, so the baseline does not borrow it).
+ * Rows are keyed by the SHA-256 of the session key, as `sessionKeyHash` makes it.
  */
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import Database from "better-sqlite3";
 import { parseCookie } from "cookie";
 import { SECRET_KEY } from "./fixture.js";
@@ -35,7 +36,8 @@ export function rawUserLookup(file: string): (cookieHeader: string) => UserRow |
   );
   return (cookieHeader) => {
     const key = parseCookie(cookieHeader).sessionid ?? "";
-    const row = loadSession.get(key, Date.now()) as { session_data: string } | undefined;
+    const name = createHash("sha256").update(key).digest("hex");
+    const row = loadSession.get(name, Date.now()) as { session_data: string } | undefined;
     const data = row ? (JSON.parse(row.session_data) as Record<string, string>) : {};
     const user = data._auth_user_id
       ? (getUser.get(Number(data._auth_user_id)) as UserRow | undefined)
