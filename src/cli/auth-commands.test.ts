@@ -2,7 +2,7 @@
 // temporary SQLite file.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -46,6 +46,12 @@ describe("switchboard migrate, createuser, changepassword", () => {
     assert.equal(first.status, 0, first.stderr);
     assert.match(first.stdout, /Migrated users and sessions/);
     assert.equal(run(["migrate", "--database", database]).status, 0);
+  });
+
+  it("migrate creates the database file readable by its owner only", () => {
+    const file = join(dir, "private.sqlite3");
+    assert.equal(run(["migrate", "--database", file]).status, 0);
+    assert.equal(statSync(file).mode & 0o777, 0o600);
   });
 
   it("createuser reads the password from piped stdin and stores only its hash", async () => {

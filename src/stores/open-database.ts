@@ -1,3 +1,4 @@
+import { closeSync, openSync } from "node:fs";
 import { ImproperlyConfigured } from "../errors.js";
 import type { SqlDatabase } from "./sql-database.js";
 import { SqliteDatabase, type SqliteDatabaseOptions } from "./sqlite-database.js";
@@ -15,7 +16,9 @@ export const DEFAULT_DATABASE_URL = "./switchboard.sqlite3";
 /**
  * Opens the database a URL names: `postgres://...` or `postgresql://...` gives a
  * `PostgresDatabase` (`pg` is imported only then), `sqlite:path`, a bare path or `":memory:"`
- * gives a {@link SqliteDatabase}, opened with `sqlite` (ignored for PostgreSQL).
+ * gives a {@link SqliteDatabase}, opened with `sqlite` (ignored for PostgreSQL). A SQLite file
+ * it creates is readable by its owner only (mode 0600), and so are the `-wal` and `-shm` files
+ * SQLite makes beside it; an existing file keeps its mode.
  *
  * @example
  * ```ts
@@ -39,7 +42,21 @@ export async function openDatabase(
         'a file path or ":memory:".',
     );
   }
+  if (path !== ":memory:") createOwnerOnly(path);
   return new SqliteDatabase(path, sqlite);
+}
+
+/**
+ * Creates `path` empty with mode 0600 unless it exists (SQLite takes an empty file for a new
+ * database, and gives its journal files the database file's mode). Any failure is left for
+ * SQLite to report when it opens the file, in its own words.
+ */
+function createOwnerOnly(path: string): void {
+  try {
+    closeSync(openSync(path, "wx", 0o600));
+  } catch {
+    // exists already (its mode is the owner's choice), or SQLite will say why it cannot open it
+  }
 }
 
 /**
