@@ -2,7 +2,7 @@ import { ImproperlyConfigured } from "../errors.js";
 import type { AuthBackend } from "./auth-backend.js";
 import { AuthSignals } from "./auth-signals.js";
 import type { User } from "../users/user.js";
-import { checkSecretKey } from "./secret-key.js";
+import { checkSecretKey, checkSecretKeyFallbacks } from "./secret-key.js";
 import { rememberSessionAuthHashes } from "./session-auth-hash.js";
 
 /** Options shared by `authMiddleware` and `authMiddlewareStack`. */
@@ -71,8 +71,9 @@ export function resolveAuthConfig(options: AuthOptions): AuthConfig {
     }
     backends.set(backend.name, backend);
   }
-  const secretKeyFallbacks = (options.secretKeyFallbacks ?? []).map((fallback, index) =>
-    checkSecretKey(fallback, `authMiddleware's secretKeyFallbacks[${index}]`),
+  const secretKeyFallbacks = checkSecretKeyFallbacks(
+    options.secretKeyFallbacks,
+    "authMiddleware's secretKeyFallbacks",
   );
   const signals = options.signals ?? new AuthSignals();
   if (!(signals instanceof AuthSignals)) {

@@ -54,23 +54,30 @@ export function createToken(user: Pick<User, "id">, options: CreateTokenOptions)
 
 /**
  * Checks a token's signature and expiry; `null` for anything malformed, forged or expired. Does
- * not look the user up: the caller must still check the user exists and is active.
+ * not look the user up: the caller must still check the user exists and is active. `secrets` is
+ * the current secret, or a list of them: the current one, then fallbacks from before a rotation
+ * (as Django's `SECRET_KEY_FALLBACKS`), any of which may have signed the token.
  *
  * @example
  * ```ts
  * const claims = verifyToken(token, secret); // { userId: 7, expiresAt: ... } or null
+ * verifyToken(token, [secret, previousSecret]); // also accepts tokens signed before the rotation
  * ```
  */
 export function verifyToken(
   token: string,
-  secret: string,
+  secrets: string | readonly string[],
   now: Date = new Date(),
 ): TokenClaims | null {
   const match = TOKEN.exec(token);
   if (match === null) return null;
   const [, id = "", expiry = "", signature = ""] = match;
-  const expected = mac(secret, `${id}.${expiry}`);
-  if (!constantTimeEqual(Buffer.from(signature, "base64url"), expected)) return null;
+  const given = Buffer.from(signature, "base64url");
+  const candidates = typeof secrets === "string" ? [secrets] : secrets;
+  const signed = candidates.some((secret) =>
+    constantTimeEqual(given, mac(secret, `${id}.${expiry}`)),
+  );
+  if (!signed) return null;
   const expiresAt = new Date(Number(expiry) * 1000);
   return expiresAt.getTime() > now.getTime() ? { userId: Number(id), expiresAt } : null;
 }

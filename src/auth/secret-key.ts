@@ -21,3 +21,21 @@ export function checkSecretKey(secret: string | undefined, option: string): stri
   }
   return secret;
 }
+
+/**
+ * Checks previous secrets kept for a rotation (as Django's `SECRET_KEY_FALLBACKS`) as
+ * {@link checkSecretKey} checks the current one, naming the entry at fault.
+ *
+ * @example
+ * ```ts
+ * const fallbacks = checkSecretKeyFallbacks(options.secretKeyFallbacks, "authMiddleware's secretKeyFallbacks");
+ * ```
+ */
+export function checkSecretKeyFallbacks(
+  fallbacks: readonly string[] | undefined,
+  option: string,
+): string[] {
+  return (fallbacks ?? []).map((fallback, index) =>
+    checkSecretKey(fallback, `${option}[${index}]`),
+  );
+}

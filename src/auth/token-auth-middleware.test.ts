@@ -57,6 +57,15 @@ describe("createToken and verifyToken", () => {
     }
   });
 
+  it("accepts a token signed with any of the secrets it is given, and no other", () => {
+    const OLD = `${SECRET}-before-rotation`;
+    const signedBefore = createToken(user, { secret: OLD, now: NOW });
+    assert.equal(verifyToken(signedBefore, [SECRET, OLD], NOW)?.userId, 42);
+    assert.equal(verifyToken(signedBefore, [SECRET], NOW), null);
+    assert.equal(verifyToken(signedBefore, SECRET, NOW), null);
+    assert.equal(verifyToken(signedBefore, [], NOW), null);
+  });
+
   it("needs a long secret and a positive lifetime", () => {
     assert.throws(() => createToken(user, { secret: "short" }), ImproperlyConfigured);
     assert.throws(
@@ -197,8 +206,24 @@ describe("tokenAuthMiddleware", () => {
     assert.equal(seen.user, null);
   });
 
+  it("accepts tokens signed with a fallback secret after a rotation, and refuses them once it is removed", async () => {
+    const NEW = `${SECRET}-after-rotation`;
+    const rotated = tokenAuthMiddleware({ secret: NEW, secretFallbacks: [SECRET], users });
+    const rotatedApp = rotated<WebsocketScope>(whoAmI);
+    assert.equal((await connect(rotatedApp, `/?token=${token}`)).seen.user, "ada");
+    const fresh = createToken(ada, { secret: NEW });
+    assert.equal((await connect(rotatedApp, `/?token=${fresh}`)).seen.user, "ada");
+    assert.equal((await connect(app, `/?token=${fresh}`)).seen.user, null);
+    const retired = tokenAuthMiddleware({ secret: NEW, users })<WebsocketScope>(whoAmI);
+    assert.equal((await connect(retired, `/?token=${token}`)).seen.user, null);
+  });
+
   it("refuses a short secret at configuration time", () => {
     assert.throws(() => tokenAuthMiddleware({ secret: "short", users }), ImproperlyConfigured);
+    assert.throws(
+      () => tokenAuthMiddleware({ secret: SECRET, secretFallbacks: ["short"], users }),
+      /secretFallbacks\[0\] must be a secret string of at least 32/,
+    );
     assert.throws(
       () => tokenAuthMiddleware({ secret: SECRET, users, maxAgeSeconds: -1 }),
       ImproperlyConfigured,

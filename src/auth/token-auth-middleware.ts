@@ -4,12 +4,17 @@ import { anonymousUser, type AnyUser } from "../users/anonymous-user.js";
 import type { UserStore } from "../users/user-store.js";
 import type { UserScope } from "./auth-middleware.js";
 import { verifyToken } from "./auth-token.js";
-import { checkSecretKey } from "./secret-key.js";
+import { checkSecretKey, checkSecretKeyFallbacks } from "./secret-key.js";
 
 /** Options for {@link tokenAuthMiddleware}. */
 export interface TokenAuthOptions {
   /** The secret `createToken` signed with; at least 32 characters. */
   secret: string;
+  /**
+   * Previous secrets, as Django's `SECRET_KEY_FALLBACKS`: tokens they signed are still accepted,
+   * so `secret` can rotate while tokens are in flight. Sign new tokens with `secret` only.
+   */
+  secretFallbacks?: readonly string[];
   /** Where the token's user is looked up; a missing or inactive user is anonymous. */
   users: UserStore;
   /**
@@ -63,7 +68,10 @@ const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
  * ```
  */
 export const tokenAuthMiddleware = (options: TokenAuthOptions) => {
-  const secret = checkSecretKey(options.secret, "tokenAuthMiddleware's secret");
+  const secrets = [
+    checkSecretKey(options.secret, "tokenAuthMiddleware's secret"),
+    ...checkSecretKeyFallbacks(options.secretFallbacks, "tokenAuthMiddleware's secretFallbacks"),
+  ];
   const maxAgeMs = (options.maxAgeSeconds ?? 300) * 1000;
   if (!(maxAgeMs > 0)) {
     throw new ImproperlyConfigured(
@@ -94,7 +102,7 @@ export const tokenAuthMiddleware = (options: TokenAuthOptions) => {
 
   async function userFor(token: string): Promise<AnyUser | null> {
     const now = new Date();
-    const claims = verifyToken(token, secret, now);
+    const claims = verifyToken(token, secrets, now);
     if (claims === null || claims.expiresAt.getTime() - now.getTime() > maxAgeMs) return null;
     const user = await users.getById(claims.userId);
     return user?.isActive ? user : null;
