@@ -98,6 +98,7 @@ export async function createChat(
     store: shared.sessions,
     backends,
     secretKey: settings.secretKey,
+    secretKeyFallbacks: settings.secretKeyFallbacks,
     signals: authLog(log),
   };
   // Browsers always send Origin, so a foreign one is refused; scripts and load generators send

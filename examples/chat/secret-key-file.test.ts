@@ -44,6 +44,17 @@ describe("settingsFromEnv", () => {
     );
   });
 
+  test("reads previous keys from SWITCHBOARD_SECRET_KEY_FALLBACKS, comma-separated", () => {
+    const [a, b] = ["a".repeat(40), "b".repeat(40)];
+    const env = { SWITCHBOARD_DB: ":memory:", SWITCHBOARD_SECRET_KEY: "x".repeat(40) };
+    assert.deepEqual(settingsFromEnv(env).secretKeyFallbacks, []);
+    const fallbacks = `${a}, ${b},`;
+    assert.deepEqual(
+      settingsFromEnv({ ...env, SWITCHBOARD_SECRET_KEY_FALLBACKS: fallbacks }).secretKeyFallbacks,
+      [a, b],
+    );
+  });
+
   test("asks for SWITCHBOARD_SECRET_KEY with a PostgreSQL database", () => {
     assert.throws(
       () => settingsFromEnv({ SWITCHBOARD_DB: "postgres://app@db/app" }),

@@ -7,6 +7,8 @@ export interface ChatSettings {
   database: string;
   /** Keys the session auth hash; at least 32 characters. */
   secretKey: string;
+  /** Previous secret keys, still accepted for sessions made before a rotation. Default none. */
+  secretKeyFallbacks?: readonly string[];
   /** With a Redis URL, the channel layer and sessions live in Redis so several processes share rooms. */
   redisUrl: string | null;
   /** Prefix of every Redis key the demo makes, so deployments and test runs can share a Redis. */
@@ -35,6 +37,7 @@ function secretKeyFor(database: string, env: Env): string {
 /**
  * The demo's settings from the environment: `SWITCHBOARD_DB` (default `./switchboard.sqlite3`),
  * `SWITCHBOARD_SECRET_KEY` (else generated once into a file beside the database),
+ * `SWITCHBOARD_SECRET_KEY_FALLBACKS` (previous keys, comma-separated, during a rotation),
  * `REDIS_URL`, `SWITCHBOARD_REDIS_PREFIX` (default `switchboard:`) and `SWITCHBOARD_BENCH=1`.
  *
  * @example
@@ -47,6 +50,10 @@ export function settingsFromEnv(env: Env = process.env): ChatSettings {
   return {
     database,
     secretKey: secretKeyFor(database, env),
+    secretKeyFallbacks: (env.SWITCHBOARD_SECRET_KEY_FALLBACKS ?? "")
+      .split(",")
+      .map((key) => key.trim())
+      .filter((key) => key !== ""),
     redisUrl: env.REDIS_URL || null,
     redisPrefix: env.SWITCHBOARD_REDIS_PREFIX || "switchboard:",
     bench: env.SWITCHBOARD_BENCH === "1",
