@@ -8,6 +8,8 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { Passwords } from "../auth/passwords.js";
+import { sessionKeyHash } from "../sessions/session-key-hash.js";
+import { SqlSessionStore } from "../stores/sql-session-store.js";
 import { SqliteDatabase } from "../stores/sqlite-database.js";
 import { SqlUserStore } from "../users/sql-user-store.js";
 
@@ -46,6 +48,30 @@ describe("switchboard migrate, createuser, changepassword", () => {
     assert.equal(first.status, 0, first.stderr);
     assert.match(first.stdout, /Migrated users and sessions/);
     assert.equal(run(["migrate", "--database", database]).status, 0);
+  });
+
+  it("migrate replaces the session keys an earlier version stored raw by their hashes", async () => {
+    const file = join(dir, "upgraded.sqlite3");
+    assert.equal(run(["migrate", "--database", file]).status, 0);
+    const key = "k".repeat(32);
+    const db = new SqliteDatabase(file);
+    try {
+      await db.execute(
+        "INSERT INTO switchboard_sessions (session_key, session_data, expires_at) VALUES ($1, $2, $3)",
+        [key, '{"user":"7"}', Date.now() + 60_000],
+      );
+    } finally {
+      await db.close();
+    }
+    assert.equal(run(["migrate", "--database", file]).status, 0);
+    const after = new SqliteDatabase(file);
+    try {
+      const rows = await after.query("SELECT session_key FROM switchboard_sessions");
+      assert.deepEqual(rows, [{ session_key: sessionKeyHash(key) }]);
+      assert.equal((await new SqlSessionStore(after).load(key))?.data, '{"user":"7"}');
+    } finally {
+      await after.close();
+    }
   });
 
   it("migrate creates the database file readable by its owner only", () => {

@@ -7,7 +7,8 @@ const USAGE = "Usage: switchboard migrate [--database URL]";
 
 /**
  * `switchboard migrate [--database URL]`: creates the user and session tables, leaving existing
- * ones as they are, so it is safe to run on every deploy. Resolves the exit code.
+ * ones as they are, and stores the hash of any session key an earlier version stored raw, so it
+ * is safe to run on every deploy. Resolves the exit code.
  *
  * @example
  * ```sh
