@@ -118,6 +118,27 @@ describe("csrfMiddleware", () => {
     assert.equal(samePort.status, 200);
   });
 
+  it("refuses a request carrying several Origin headers, whichever order they come in", async () => {
+    for (const origins of [
+      ["http://testserver", "https://evil.test"],
+      ["https://evil.test", "http://testserver"],
+    ]) {
+      const headers: Array<[string, string]> = [
+        ["host", "testserver"],
+        ...Object.entries(form),
+        ...origins.map((origin): [string, string] => ["origin", origin]),
+      ];
+      const response = await new HttpCommunicator(
+        app(),
+        "POST",
+        "/form/",
+        `csrfmiddlewaretoken=${TOKEN}`,
+        headers,
+      ).getResponse();
+      assert.equal(response.status, 403);
+    }
+  });
+
   it("refuses a cross-site fetch that sends no Origin", async () => {
     const response = await request("POST", `csrfmiddlewaretoken=${TOKEN}`, {
       ...form,

@@ -3,7 +3,7 @@ import { constantTimeEqual } from "../auth/constant-time-equal.js";
 import type { CookieScope } from "../cookies/cookie-middleware.js";
 import { setCookie } from "../cookies/set-cookie.js";
 import type { Application, HttpScope, Receive, ReceiveEvent, Send } from "../types/asgi.js";
-import { headerValue, originIsHost } from "./origin-validator.js";
+import { headerValue, originHeader, originIsHost, REPEATED } from "./origin-validator.js";
 
 /**
  * Where {@link csrfMiddleware} leaves a function that replaces the request's CSRF token: the
@@ -80,7 +80,8 @@ function replay(body: Buffer, receive: Receive): Receive {
 }
 
 function sameOrigin(scope: HttpScope, trusted: ReadonlySet<string>): boolean {
-  const raw = headerValue(scope.headers, "origin");
+  const raw = originHeader(scope.headers);
+  if (raw === REPEATED) return false;
   if (raw === undefined) return headerValue(scope.headers, "sec-fetch-site") !== "cross-site";
   return trusted.has(raw.toLowerCase()) || originIsHost(raw, scope.headers);
 }

@@ -87,14 +87,15 @@ export function headerValue(headers: Headers, name: string): string | undefined 
   return undefined;
 }
 
-const REPEATED = Symbol("repeated Origin header");
+/** What {@link originHeader} answers for a request carrying several `Origin` headers. */
+export const REPEATED = Symbol("repeated Origin header");
 
 /**
  * The handshake's one `Origin` value, `undefined` when it has none, or `REPEATED` when it has
  * several: no browser sends two, and which one an intermediary would honour is anybody's guess,
- * so every validator refuses such a handshake whatever it allows.
+ * so every validator (and `csrfMiddleware`) refuses such a request whatever it allows.
  */
-function originHeader(headers: Headers): string | undefined | typeof REPEATED {
+export function originHeader(headers: Headers): string | undefined | typeof REPEATED {
   let origin: string | undefined;
   for (const [key, value] of headers) {
     if (key !== "origin") continue;
