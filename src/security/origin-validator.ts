@@ -1,5 +1,6 @@
 import { ImproperlyConfigured } from "../errors.js";
 import type { Application, Headers, WebsocketScope } from "../types/asgi.js";
+import { escapeLogText } from "./escape-log-text.js";
 
 /**
  * An allowed origin as parsed once: scheme and port are optional constraints. A pattern with a
@@ -128,7 +129,7 @@ function guard<S extends WebsocketScope>(
     if (origin !== REPEATED && check(origin, scope)) return inner(scope, receive, send);
     const shown =
       origin === REPEATED ? "(several Origin headers)" : (origin ?? "(no Origin header)");
-    logger(`origin refused: ${shown} for ${scope.path}`);
+    logger(`origin refused: ${escapeLogText(shown)} for ${escapeLogText(scope.path)}`);
     // The client's first event is always websocket.connect; answering it with a close refuses the
     // handshake, which the server turns into an HTTP 403.
     await receive();

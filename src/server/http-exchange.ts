@@ -12,6 +12,7 @@ import type {
 import type { Activity } from "./activity.js";
 import { EventQueue } from "./event-queue.js";
 import { isServerFault, statusFor } from "./failure.js";
+import { escapeLogText } from "../security/escape-log-text.js";
 import type { Logger } from "./logger.js";
 import type { ScopeBuilder } from "./scope-builder.js";
 
@@ -110,7 +111,7 @@ class HttpExchange {
     if (!this.#gone && this.#state !== State.Done) this.#answerUnfinished(failed, failure);
     else if (failed && isServerFault(statusFor(failure))) {
       this.#context.logger.error(
-        `Application failed after responding to ${this.#scope.method} ${this.#scope.path}`,
+        `Application failed after responding to ${this.#scope.method} ${escapeLogText(this.#scope.path)}`,
         failure,
       );
     }
@@ -223,7 +224,8 @@ class HttpExchange {
 
   /** The application returned or failed without completing its response. */
   #answerUnfinished(failed: boolean, failure: unknown): void {
-    const { method, path } = this.#scope;
+    const { method } = this.#scope;
+    const path = escapeLogText(this.#scope.path);
     const status = failed ? statusFor(failure) : 500;
     if (failed && isServerFault(status)) {
       this.#context.logger.error(`Application failed on ${method} ${path}`, failure);

@@ -6,7 +6,7 @@
  */
 export { serve } from "./serve.js";
 export type { ServerHandle } from "./serve.js";
-export { SLOW_READER_CLOSE_CODE } from "./serve-options.js";
+export { MESSAGE_RATE_CLOSE_CODE, SLOW_READER_CLOSE_CODE } from "./serve-options.js";
 export type { ServeOptions } from "./serve-options.js";
 export { consoleLogger, silentLogger, formatAccess } from "./logger.js";
 export type {

@@ -1,3 +1,5 @@
+import { escapeLogText } from "../security/escape-log-text.js";
+
 /**
  * One finished HTTP request, as the access log sees it.
  *
@@ -117,7 +119,9 @@ export const silentLogger: Logger = {
 };
 
 /**
- * Renders an access entry as the one line {@link consoleLogger} prints.
+ * Renders an access entry as the one line {@link consoleLogger} prints; the path (decoded, so
+ * client-controlled) has its control characters escaped, so a request cannot forge a line. A
+ * logger of its own that prints `entry.path` should escape it too, or write JSON.
  *
  * @example
  * ```ts
@@ -131,8 +135,8 @@ export function formatAccess(entry: AccessEntry): string {
       ? `${(entry.durationMs / 1000).toFixed(1)}s`
       : `${entry.durationMs.toFixed(1)}ms`;
   if (entry.type === "http") {
-    return `${entry.method} ${entry.path} ${entry.status ?? "-"} ${duration}`;
+    return `${escapeLogText(entry.method)} ${escapeLogText(entry.path)} ${entry.status ?? "-"} ${duration}`;
   }
   const code = entry.outcome === "accepted" ? entry.closeCode : entry.status;
-  return `WS ${entry.path} ${entry.outcome} ${code ?? "-"} ${duration}`;
+  return `WS ${escapeLogText(entry.path)} ${entry.outcome} ${code ?? "-"} ${duration}`;
 }

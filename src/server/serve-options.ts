@@ -15,6 +15,18 @@ import type { Logger } from "./logger.js";
 export const SLOW_READER_CLOSE_CODE = 1008;
 
 /**
+ * The close code a WebSocket gets when its client sends messages faster than
+ * `maxMessagesPerSecond` allows beyond `messageBurst` (4429: "too many requests", in the range
+ * RFC 6455 leaves to applications). The message that went over is not delivered.
+ *
+ * @example
+ * ```ts
+ * ws.on("close", (code) => { if (code === MESSAGE_RATE_CLOSE_CODE) showNotice("slow down"); });
+ * ```
+ */
+export const MESSAGE_RATE_CLOSE_CODE = 4429;
+
+/**
  * Options of {@link serve}; every field has a default.
  *
  * @example
@@ -49,6 +61,40 @@ export interface ServeOptions {
   maxQueuedMessages?: number;
   /** How long `close()` waits for applications to return before destroying connections. Default 10 s. */
   shutdownTimeoutMs?: number;
+  /**
+   * Messages a WebSocket may send per second, on average; a client that goes over is closed with
+   * {@link MESSAGE_RATE_CLOSE_CODE}. `0` disables. Default 1000 (only floods hit it).
+   */
+  maxMessagesPerSecond?: number;
+  /** Messages a WebSocket may send at once above `maxMessagesPerSecond`. Default 2000. */
+  messageBurst?: number;
+  /**
+   * WebSocket handshakes one client address may start per second; more are answered 429 before
+   * the upgrade. `0` disables. Default `0`: behind a reverse proxy every client has the proxy's
+   * address, so only the application knows whether this fits.
+   */
+  maxHandshakesPerSecond?: number;
+  /** Handshakes one address may start at once above `maxHandshakesPerSecond`. Default 20. */
+  handshakeBurst?: number;
+  /**
+   * WebSockets open or being opened at once, server-wide; a handshake over it is answered 503
+   * before the upgrade. `0` disables. Default 10,000.
+   */
+  maxConnections?: number;
+  /**
+   * How long a client may take to send a request's headers, counted from the connection (so an
+   * idle socket that sends nothing is closed too); answered 408 and closed. Default 10 s,
+   * checked every quarter of it.
+   */
+  headersTimeoutMs?: number;
+  /** How long a client may take to send a whole request, body included. Default 300 s (Node's). */
+  requestTimeoutMs?: number;
+  /**
+   * The `Host` values served, as Django's `ALLOWED_HOSTS`: `"example.com"`, `".example.com"`
+   * (the domain and its subdomains), `"*"` (any); ports are ignored. Any other `Host` is answered
+   * 400, for HTTP and WebSocket handshakes alike. Default `null`: every host (see docs/server.md).
+   */
+  allowedHosts?: readonly string[] | null;
   /** Where access lines and errors go. Default {@link consoleLogger}. */
   logger?: Logger;
 }
@@ -66,6 +112,14 @@ const DEFAULTS: ResolvedServeOptions = {
   maxBodySize: 10 * 1024 * 1024,
   maxQueuedMessages: 64,
   shutdownTimeoutMs: 10_000,
+  maxMessagesPerSecond: 1000,
+  messageBurst: 2000,
+  maxHandshakesPerSecond: 0,
+  handshakeBurst: 20,
+  maxConnections: 10_000,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 300_000,
+  allowedHosts: null,
   logger: consoleLogger,
 };
 
@@ -75,8 +129,19 @@ const POSITIVE = [
   "maxBufferedBytes",
   "maxBodySize",
   "maxQueuedMessages",
+  "messageBurst",
+  "handshakeBurst",
+  "headersTimeoutMs",
+  "requestTimeoutMs",
 ];
-const NON_NEGATIVE = ["port", "keepaliveIntervalMs", "shutdownTimeoutMs"];
+const NON_NEGATIVE = [
+  "port",
+  "keepaliveIntervalMs",
+  "shutdownTimeoutMs",
+  "maxMessagesPerSecond",
+  "maxHandshakesPerSecond",
+  "maxConnections",
+];
 
 /** Fills in defaults and rejects numbers that cannot work, naming the option. */
 export function resolveServeOptions(options: ServeOptions): ResolvedServeOptions {
@@ -96,6 +161,11 @@ export function resolveServeOptions(options: ServeOptions): ResolvedServeOptions
   if (resolved.port > 65535) {
     throw new ImproperlyConfigured(
       `serve() option port must be at most 65535, got ${resolved.port}.`,
+    );
+  }
+  if (resolved.requestTimeoutMs < resolved.headersTimeoutMs) {
+    throw new ImproperlyConfigured(
+      `serve() option requestTimeoutMs (${resolved.requestTimeoutMs}) must be at least headersTimeoutMs (${resolved.headersTimeoutMs}).`,
     );
   }
   return resolved;

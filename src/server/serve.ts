@@ -5,6 +5,8 @@ import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import type { Application } from "../types/asgi.js";
 import { Activity } from "./activity.js";
+import { Admission } from "./admission.js";
+import { clientErrorListener } from "./client-errors.js";
 import { writeRawResponse } from "./failure.js";
 import { serveHttp } from "./http-exchange.js";
 import type { HttpExchangeContext } from "./http-exchange.js";
@@ -12,6 +14,7 @@ import { ScopeBuilder, serverAddress } from "./scope-builder.js";
 import { resolveServeOptions } from "./serve-options.js";
 import type { ServeOptions } from "./serve-options.js";
 import { invalidUpgrade } from "./handshake-checks.js";
+import { escapeLogText } from "../security/escape-log-text.js";
 import { Upgrader } from "./upgrader.js";
 import { PendingHandshakes } from "./websocket-handshake.js";
 import { WebsocketSession } from "./websocket-session.js";
@@ -79,15 +82,33 @@ export async function serve(app: Application, options: ServeOptions = {}): Promi
     maxBodySize: resolved.maxBodySize,
     isClosing: () => closing,
   };
-  const server = createServer((req, res) => void serveHttp(app, req, res, httpContext));
-  server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+  const admission = new Admission(resolved, logger);
+  const server = createServer(
+    {
+      headersTimeout: resolved.headersTimeoutMs,
+      requestTimeout: resolved.requestTimeoutMs,
+      // Node checks both every this often (30 s unless told)
+      connectionsCheckingInterval: Math.max(1, Math.floor(resolved.headersTimeoutMs / 4)),
+    },
+    (req, res) => {
+      if (admission.admitRequest(req, res)) void serveHttp(app, req, res, httpContext);
+    },
+  );
+  server.on("clientError", clientErrorListener(logger, resolved.headersTimeoutMs));
+  // the status a handshake is refused with before the application runs, or null
+  const refusal = (req: IncomingMessage): number | null => {
     const problem = closing ? { status: 503, message: "shutting down" } : invalidUpgrade(req);
-    if (problem !== null) {
+    if (problem === null) return admission.refuseUpgrade(req, context.sessions.size);
+    logger.info(
+      `Upgrade of ${escapeLogText(req.url ?? "/")} refused with ${problem.status}: ${problem.message}`,
+    );
+    return problem.status;
+  };
+  server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const status = refusal(req);
+    if (status !== null) {
       socket.on("error", () => {});
-      writeRawResponse(socket, problem.status);
-      logger.info(
-        `Upgrade of ${req.url ?? "/"} refused with ${problem.status}: ${problem.message}`,
-      );
+      writeRawResponse(socket, status);
       return;
     }
     new WebsocketSession(context, req, socket, head).run(app);
@@ -112,11 +133,18 @@ export async function serve(app: Application, options: ServeOptions = {}): Promi
     Math.max(1, resolved.handshakeTimeoutMs / 4),
   ).unref();
 
+  // forgets idle addresses: the table stays small without a timer per entry
+  const addressSweep =
+    resolved.maxHandshakesPerSecond > 0
+      ? setInterval(() => admission.sweep(performance.now()), 10_000).unref()
+      : null;
+
   let closed: Promise<void> | null = null;
   const shutdown = async (timeoutMs: number) => {
     closing = true;
     if (keepalive !== null) clearInterval(keepalive);
     clearInterval(handshakeSweep);
+    if (addressSweep !== null) clearInterval(addressSweep);
     const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     for (const session of context.sessions) session.shutdown();

@@ -15,10 +15,13 @@ import type { Activity } from "./activity.js";
 import { EventQueue } from "./event-queue.js";
 import { closeCodeFor, isServerFault, statusFor } from "./failure.js";
 import { checkAccept } from "./handshake-checks.js";
+import { escapeLogText } from "../security/escape-log-text.js";
 import type { Logger, WebsocketOutcome } from "./logger.js";
 import { OpenWebsocket } from "./open-websocket.js";
 import type { ScopeBuilder } from "./scope-builder.js";
+import { MESSAGE_RATE_CLOSE_CODE } from "./serve-options.js";
 import type { ResolvedServeOptions } from "./serve-options.js";
+import { TokenBucket } from "./token-bucket.js";
 import type { Upgrader } from "./upgrader.js";
 import { WebsocketHandshake } from "./websocket-handshake.js";
 import type { PendingHandshakes } from "./websocket-handshake.js";
@@ -60,6 +63,10 @@ export class WebsocketSession {
   // dropped once answered, so an idle connection holds no request object
   #handshake: WebsocketHandshake | null;
   #open: OpenWebsocket | null = null;
+  /** The client's message allowance; `null` when `maxMessagesPerSecond` is 0. */
+  #rate: TokenBucket | null = null;
+  /** Went over the rate: closing, and nothing more it sends is delivered. */
+  #overRate = false;
 
   constructor(context: WebsocketContext, req: IncomingMessage, socket: Duplex, head: Buffer) {
     this.#context = context;
@@ -103,7 +110,7 @@ export class WebsocketSession {
 
   /** After the application returned: answer a handshake it left open, close an open socket. */
   #settle(failed: boolean, failure: unknown): void {
-    const where = `WebSocket ${this.#scope.path}`;
+    const where = `WebSocket ${escapeLogText(this.#scope.path)}`;
     if (this.#handshake !== null) {
       const status = failed ? statusFor(failure) : 500;
       if (failed && isServerFault(status)) this.#context.logger.error(`${where} failed`, failure);
@@ -157,8 +164,19 @@ export class WebsocketSession {
     this.#refuse("timeout", 403, DROPPED);
   }
 
-  /** A frame arrived on the open socket. */
+  /** A frame arrived on the open socket: delivered, unless it is over the message rate. */
   received(event: WebsocketReceiveEvents): void {
+    if (this.#overRate) return;
+    const rate = this.#rate;
+    const { maxMessagesPerSecond, messageBurst } = this.#context.options;
+    if (rate !== null && !rate.take(performance.now(), maxMessagesPerSecond, messageBurst)) {
+      this.#overRate = true;
+      this.#context.logger.info(
+        `WebSocket ${escapeLogText(this.#scope.path)} from ${this.#scope.client?.[0] ?? "unknown address"} closed with ${MESSAGE_RATE_CLOSE_CODE}: over maxMessagesPerSecond (${maxMessagesPerSecond}, burst ${messageBurst}).`,
+      );
+      this.#open?.close(MESSAGE_RATE_CLOSE_CODE, "message rate exceeded");
+      return;
+    }
     this.#queue.push(event);
   }
 
@@ -217,6 +235,8 @@ export class WebsocketSession {
       return;
     }
     this.#open = new OpenWebsocket(ws, this);
+    const { maxMessagesPerSecond, messageBurst } = this.#context.options;
+    if (maxMessagesPerSecond > 0) this.#rate = new TokenBucket(messageBurst, performance.now());
   }
 
   #close(code: number, reason: string): void {
