@@ -4,8 +4,11 @@
  * `./switchboard.sqlite3` and serves one process.
  */
 import { createChat } from "./create-chat.js";
-import { settingsFromEnv } from "./settings.js";
+import { chatServeOptions, settingsFromEnv } from "./settings.js";
 
-const chat = await createChat(settingsFromEnv());
+const settings = settingsFromEnv();
+const chat = await createChat(settings);
 
 export const application = chat.application;
+/** Limits and allowed hosts, which `switchboard serve` passes to the server. */
+export const serveOptions = chatServeOptions(settings);

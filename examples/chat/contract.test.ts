@@ -7,23 +7,27 @@ import { serve, silentLogger, type ServerHandle } from "switchboard";
 import { CHAT_SUBPROTOCOL } from "./chat-consumer.js";
 import { createChat, type Chat } from "./create-chat.js";
 import { newSecretKey } from "./secret-key-file.js";
+import { chatServeOptions, type ChatSettings } from "./settings.js";
 import { ChatClient, closeSocket } from "./testing/chat-client.js";
 
 /** The demo on a real port, with its own SQLite file, stopped and removed by `stop()`. */
 async function startChat({ bench = false } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "sb-chat-"));
   const logged: string[] = [];
-  const chat: Chat = await createChat(
-    {
-      database: join(dir, "chat.sqlite3"),
-      secretKey: newSecretKey(),
-      redisUrl: null,
-      redisPrefix: "unused:",
-      bench,
-    },
-    { log: (line) => logged.push(line) },
-  );
-  const server: ServerHandle = await serve(chat.application, { port: 0, logger: silentLogger });
+  const settings: ChatSettings = {
+    database: join(dir, "chat.sqlite3"),
+    secretKey: newSecretKey(),
+    redisUrl: null,
+    redisPrefix: "unused:",
+    bench,
+  };
+  const chat: Chat = await createChat(settings, { log: (line) => logged.push(line) });
+  // the demo's own limits, so the contract shows they leave a normal session alone
+  const server: ServerHandle = await serve(chat.application, {
+    ...chatServeOptions(settings),
+    port: 0,
+    logger: silentLogger,
+  });
   return {
     url: server.url,
     logged,

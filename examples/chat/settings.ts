@@ -1,4 +1,5 @@
 import { DEFAULT_DATABASE_URL, ImproperlyConfigured } from "switchboard";
+import type { ServeOptions } from "switchboard";
 import { loadOrCreateSecretKey, newSecretKey } from "./secret-key-file.js";
 
 /** What the chat demo is configured with; {@link settingsFromEnv} reads it from the environment. */
@@ -13,7 +14,12 @@ export interface ChatSettings {
   redisUrl: string | null;
   /** Prefix of every Redis key the demo makes, so deployments and test runs can share a Redis. */
   redisPrefix: string;
-  /** Accept `POST /login/` without a CSRF token, for load generators. Never in production. */
+  /** `Host` values the demo answers; others get 400. Default `localhost`, `127.0.0.1`, `[::1]`. */
+  allowedHosts?: readonly string[];
+  /**
+   * Accept `POST /login/` without a CSRF token and lift the message and handshake rate limits,
+   * for load generators. Never in production.
+   */
   bench: boolean;
 }
 
@@ -34,11 +40,20 @@ function secretKeyFor(database: string, env: Env): string {
   return loadOrCreateSecretKey(`${path}-secret-key`);
 }
 
+/** A comma-separated setting as its non-empty items. */
+function list(value: string): string[] {
+  return value
+    .split(",")
+    .map((item) => item.trim())
+    .filter((item) => item !== "");
+}
+
 /**
  * The demo's settings from the environment: `SWITCHBOARD_DB` (default `./switchboard.sqlite3`),
  * `SWITCHBOARD_SECRET_KEY` (else generated once into a file beside the database),
  * `SWITCHBOARD_SECRET_KEY_FALLBACKS` (previous keys, comma-separated, during a rotation),
- * `REDIS_URL`, `SWITCHBOARD_REDIS_PREFIX` (default `switchboard:`) and `SWITCHBOARD_BENCH=1`.
+ * `REDIS_URL`, `SWITCHBOARD_REDIS_PREFIX` (default `switchboard:`), `SWITCHBOARD_ALLOWED_HOSTS`
+ * (comma-separated, default `localhost,127.0.0.1,[::1]`) and `SWITCHBOARD_BENCH=1`.
  *
  * @example
  * ```ts
@@ -50,12 +65,32 @@ export function settingsFromEnv(env: Env = process.env): ChatSettings {
   return {
     database,
     secretKey: secretKeyFor(database, env),
-    secretKeyFallbacks: (env.SWITCHBOARD_SECRET_KEY_FALLBACKS ?? "")
-      .split(",")
-      .map((key) => key.trim())
-      .filter((key) => key !== ""),
+    secretKeyFallbacks: list(env.SWITCHBOARD_SECRET_KEY_FALLBACKS ?? ""),
     redisUrl: env.REDIS_URL || null,
     redisPrefix: env.SWITCHBOARD_REDIS_PREFIX || "switchboard:",
+    allowedHosts: env.SWITCHBOARD_ALLOWED_HOSTS ? list(env.SWITCHBOARD_ALLOWED_HOSTS) : undefined,
     bench: env.SWITCHBOARD_BENCH === "1",
+  };
+}
+
+/**
+ * The server limits the demo runs with: a chat's pace of messages and reconnects, its allowed
+ * hosts, slow-header sockets closed within 10 s. `bench` lifts the two rates (load generators send
+ * thousands of messages a second over one session) and nothing else.
+ *
+ * @example
+ * ```ts
+ * const server = await serve(chat.application, { ...chatServeOptions(settings), port: 8000 });
+ * ```
+ */
+export function chatServeOptions(settings: ChatSettings): ServeOptions {
+  return {
+    maxMessagesPerSecond: settings.bench ? 0 : 20,
+    messageBurst: 60,
+    maxHandshakesPerSecond: settings.bench ? 0 : 5,
+    handshakeBurst: 30,
+    maxConnections: 10_000,
+    headersTimeoutMs: 10_000,
+    allowedHosts: settings.allowedHosts ?? ["localhost", "127.0.0.1", "[::1]"],
   };
 }

@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import type { ServeOptions } from "../server/index.js";
 import type { Application } from "../types/asgi.js";
 
 /**
@@ -28,4 +29,21 @@ export async function loadApplication(modulePath: string): Promise<Application |
     return null;
   }
   return module.application as Application;
+}
+
+/**
+ * The module's optional `serveOptions` export (limits, allowed hosts, ...), for `switchboard
+ * serve`; `{}` when it has none. The module was imported by {@link loadApplication} already.
+ *
+ * @example
+ * ```ts
+ * const options = await loadServeOptions("./app.ts");
+ * await serve(application, { ...options, port: 8000 });
+ * ```
+ */
+export async function loadServeOptions(modulePath: string): Promise<ServeOptions> {
+  const module = (await import(pathToFileURL(resolve(modulePath)).href)) as {
+    serveOptions?: ServeOptions;
+  };
+  return module.serveOptions ?? {};
 }

@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import type { ParseArgsConfig } from "node:util";
 import { serve as serveApplication } from "../server/index.js";
-import { loadApplication } from "./load-application.js";
+import { loadApplication, loadServeOptions } from "./load-application.js";
 
 const USAGE = "Usage: switchboard serve <module> [--host HOST] [--port PORT]";
 
@@ -13,7 +13,7 @@ const OPTIONS = {
 
 /**
  * `switchboard serve <module> [--host H] [--port P]`: imports the module (TypeScript works), serves
- * its `application` export, prints the URL, and on SIGTERM or SIGINT shuts down gracefully and
+ * its `application` export (with its `serveOptions` export, if any), prints the URL, and on SIGTERM or SIGINT shuts down gracefully and
  * resolves 0. Host and port default to `$HOST` and `$PORT`, then 127.0.0.1:8000. Usage errors
  * resolve 2, a module that cannot be served 1.
  *
@@ -53,7 +53,11 @@ export async function serve(args: readonly string[]): Promise<number> {
 
   let server;
   try {
-    server = await serveApplication(application, { host, port });
+    server = await serveApplication(application, {
+      ...(await loadServeOptions(modulePath)),
+      host,
+      port,
+    });
   } catch (error) {
     console.error(`Cannot listen on ${host}:${port}: ${(error as Error).message}`);
     return 1;
