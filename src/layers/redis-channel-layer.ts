@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { Redis, type RedisOptions } from "ioredis";
+import { OutageLog } from "../services/outage-log.js";
 import type { ChannelMessage } from "../types/asgi.js";
 import type { ChannelLayer } from "./channel-layer.js";
 import {
@@ -34,7 +35,10 @@ export interface RedisChannelLayerOptions extends ChannelLayerOptions {
   redis?: string | RedisOptions;
   /** Prefix of every key and pub/sub topic, so deployments can share a Redis. Default `"asgi:"`. */
   prefix?: string;
-  /** Milliseconds an operation waits for a (re)connecting Redis before `BackendUnavailable`. Default 1000. */
+  /**
+   * Milliseconds an operation waits for a (re)connecting Redis, or for a slow Redis's reply,
+   * before it fails with `BackendUnavailable`. Default 1000.
+   */
   unavailableTimeout?: number;
   /** Redis `CLIENT SETNAME` prefix of the layer's two connections (`<name>:cmd`, `<name>:sub`). */
   connectionName?: string;
@@ -97,14 +101,17 @@ export class RedisChannelLayer implements ChannelLayer {
       typeof redis === "string"
         ? new Redis(redis, overrides)
         : new Redis({ ...redis, ...overrides });
+    const timeout = options.unavailableTimeout ?? 1000;
     // Commands fail fast while disconnected instead of piling up in an unbounded offline queue.
     this.#client = connect({
       connectionName: `${name}:cmd`,
       enableOfflineQueue: false,
       autoResendUnfulfilledCommands: false,
       enableAutoPipelining: true,
+      commandTimeout: timeout,
     });
-    this.#availability = new RedisAvailability(this.#client, options.unavailableTimeout ?? 1000);
+    const outage = new OutageLog("Redis channel layer", options.logger);
+    this.#availability = new RedisAvailability(this.#client, timeout, outage);
     // Subscriptions are few (one per topic) and must survive reconnects, so they may queue.
     const subscriber = connect({
       connectionName: `${name}:sub`,
@@ -134,6 +141,7 @@ export class RedisChannelLayer implements ChannelLayer {
     this.#wakeUps = new RedisWakeUps(subscriber, this.#prefix, this.#receivers, onError);
     // Wake-ups published while the command connection was down are lost too (see RedisWakeUps).
     this.#client.on("ready", () => {
+      outage.recovered();
       void this.#restoreMemberships();
       this.#receivers.wakeAll();
     });

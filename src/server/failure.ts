@@ -1,6 +1,6 @@
 import { STATUS_CODES } from "node:http";
 import type { Duplex } from "node:stream";
-import { SwitchboardError } from "../errors.js";
+import { BackendUnavailable, SwitchboardError } from "../errors.js";
 
 /**
  * The HTTP status an application error maps to: a `SwitchboardError`'s own `status`
@@ -15,9 +15,12 @@ export function closeCodeFor(error: unknown): number {
   return error instanceof SwitchboardError ? error.closeCode : 1011;
 }
 
-/** Whether a failure is the server's fault and deserves an error log with its stack. */
-export function isServerFault(status: number): boolean {
-  return status >= 500;
+/**
+ * Whether a failure is the server's fault and deserves an error log with its stack. An
+ * unavailable backing service is not logged per request: its client logs the outage once.
+ */
+export function isServerFault(error: unknown): boolean {
+  return statusFor(error) >= 500 && !(error instanceof BackendUnavailable);
 }
 
 /**

@@ -109,7 +109,7 @@ class HttpExchange {
       failed = true;
     }
     if (!this.#gone && this.#state !== State.Done) this.#answerUnfinished(failed, failure);
-    else if (failed && isServerFault(statusFor(failure))) {
+    else if (failed && isServerFault(failure)) {
       this.#context.logger.error(
         `Application failed after responding to ${this.#scope.method} ${escapeLogText(this.#scope.path)}`,
         failure,
@@ -227,7 +227,7 @@ class HttpExchange {
     const { method } = this.#scope;
     const path = escapeLogText(this.#scope.path);
     const status = failed ? statusFor(failure) : 500;
-    if (failed && isServerFault(status)) {
+    if (failed && isServerFault(failure)) {
       this.#context.logger.error(`Application failed on ${method} ${path}`, failure);
     } else if (!failed) {
       this.#context.logger.error(

@@ -113,7 +113,7 @@ export class WebsocketSession {
     const where = `WebSocket ${escapeLogText(this.#scope.path)}`;
     if (this.#handshake !== null) {
       const status = failed ? statusFor(failure) : 500;
-      if (failed && isServerFault(status)) this.#context.logger.error(`${where} failed`, failure);
+      if (failed && isServerFault(failure)) this.#context.logger.error(`${where} failed`, failure);
       if (!failed) {
         this.#context.logger.error(
           `${where}: the application returned without accepting or closing; send websocket.accept or websocket.close.`,
@@ -122,7 +122,7 @@ export class WebsocketSession {
       this.#refuse(status === 403 ? "refused" : "error", status, DROPPED);
       return;
     }
-    if (failed && isServerFault(statusFor(failure))) {
+    if (failed && isServerFault(failure)) {
       this.#context.logger.error(`${where} failed`, failure);
     }
     this.#open?.close(failed ? closeCodeFor(failure) : 1000);

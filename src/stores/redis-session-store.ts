@@ -1,5 +1,7 @@
 import type { Redis } from "ioredis";
 import { BackendUnavailable } from "../errors.js";
+import { OutageLog, type OutageLogger } from "../services/outage-log.js";
+import { withDeadline } from "../services/with-deadline.js";
 import { isSessionKey } from "../sessions/session-key.js";
 import { sessionKeyHash } from "../sessions/session-key-hash.js";
 import type { SessionRecord, SessionStore } from "./session-store.js";
@@ -13,10 +15,20 @@ import type { SessionRecord, SessionStore } from "./session-store.js";
  * ```
  */
 export interface RedisSessionStoreOptions {
-  /** The connection to use; the caller owns it and quits it. */
+  /**
+   * The connection to use; the caller owns it and quits it. The store listens to its `error`
+   * events (so ioredis logs no "Unhandled error event" per reconnect attempt) and `ready` events.
+   */
   client: Redis;
   /** Prepended to every session's name. Default `switchboard:session:`. */
   prefix?: string;
+  /**
+   * Milliseconds an operation may take before it fails with `BackendUnavailable` (HTTP 503,
+   * close 1011), whether Redis is down, reconnecting or slow. Default 1000.
+   */
+  operationTimeoutMs?: number;
+  /** Where the one line per outage (and one per recovery) goes. Default `console.warn`. */
+  logger?: OutageLogger;
 }
 
 /**
@@ -25,7 +37,9 @@ export interface RedisSessionStoreOptions {
  * nothing to do. `mustCreate` uses `NX` and an update `XX`, so a collision or a concurrent
  * delete is detected atomically. A session is named by `sessionKeyHash(key)`, never the key, so
  * a dump of Redis holds no usable key; a session saved under its raw key by an earlier version is
- * moved to its hashed name the first time it is loaded.
+ * moved to its hashed name the first time it is loaded. While Redis is down or slow every
+ * operation fails with `BackendUnavailable` within `operationTimeoutMs`, and the outage is logged
+ * once, when it starts and when it ends.
  *
  * @example
  * ```ts
@@ -38,10 +52,16 @@ export interface RedisSessionStoreOptions {
 export class RedisSessionStore implements SessionStore {
   readonly #client: Redis;
   readonly #prefix: string;
+  readonly #timeoutMs: number;
+  readonly #outage: OutageLog;
 
   constructor(options: RedisSessionStoreOptions) {
     this.#client = options.client;
     this.#prefix = options.prefix ?? "switchboard:session:";
+    this.#timeoutMs = options.operationTimeoutMs ?? 1000;
+    this.#outage = new OutageLog("Redis session store", options.logger);
+    this.#client.on("error", this.#outage.failed);
+    this.#client.on("ready", this.#outage.recovered);
   }
 
   async load(key: string): Promise<SessionRecord | null> {
@@ -99,8 +119,14 @@ export class RedisSessionStore implements SessionStore {
 
   async #call<T>(command: () => Promise<T>): Promise<T> {
     try {
-      return await command();
+      const reply = await withDeadline(command(), this.#timeoutMs, () => {
+        const state = `connection ${this.#client.status}`;
+        return new Error(`no reply within ${this.#timeoutMs} ms (${state})`);
+      });
+      this.#outage.recovered();
+      return reply;
     } catch (error) {
+      this.#outage.failed(error);
       throw unavailable(error);
     }
   }
