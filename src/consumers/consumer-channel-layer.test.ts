@@ -50,6 +50,19 @@ describe("Consumer with a channel layer", () => {
     assert.deepEqual(await layer.receive(channel), { type: "chat.message", text: "direct" });
   });
 
+  test("releases its channel in the layer as the connection ends, whatever was queued on it", async (t) => {
+    const own = new InMemoryChannelLayer();
+    t.after(() => own.close());
+    const communicator = new WebsocketCommunicator(Room.asApp({ channelLayer: own }), "/");
+    await communicator.connect();
+    const channel = (await communicator.receiveFrom()) as string;
+    assert.equal(own.channelCount, 1);
+    await communicator.disconnect();
+    assert.equal(own.channelCount, 0);
+    await own.groupSend("room", { type: "chat.message", text: "to nobody" });
+    assert.equal(own.channelCount, 0, `${channel} left no group membership behind`);
+  });
+
   test("fails instead of calling accept, send or close when a layer message is typed after one", async () => {
     for (const type of ["accept", "send", "close"]) {
       const communicator = new WebsocketCommunicator(Room.asApp({ channelLayer: layer }), "/");

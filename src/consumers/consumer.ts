@@ -145,6 +145,12 @@ export class Consumer<S extends Scope = Scope> {
         // A failed cleanup matters only when nothing failed before it; report the first error.
       }
       throw error;
+    } finally {
+      // A worker's named channel outlives it; a connection's own channel ends with it.
+      if (layer !== null && channel !== null && scope.type !== "channel") {
+        // If the layer is unreachable now, what the channel holds expires there by itself.
+        await layer.discardChannel(channel).catch(() => {});
+      }
     }
   }
 

@@ -5,7 +5,7 @@ import type { OpenTestLayer } from "./channel-layer.contract.js";
 
 /**
  * The ChannelLayer contract on groups: `groupSend` reaches every member, `groupDiscard` removes one,
- * unknown groups are harmless, `flush` drops memberships.
+ * unknown groups are harmless, `flush` and `discardChannel` drop memberships.
  * `channelLayerContract` registers them for every layer.
  *
  * @example
@@ -44,5 +44,22 @@ export function channelLayerGroupsContract(open: OpenTestLayer): void {
     await layer.flush();
     await layer.groupSend("room.flushed", { type: "after" });
     assert.equal(await receiveOrNothing(layer, channel), "nothing");
+  });
+
+  test("discardChannel drops the channel's queued messages and its memberships, not others'", async (t) => {
+    const layer = await open(t, { capacity: 2 });
+    const [gone, stays] = [await layer.newChannel(), await layer.newChannel()];
+    await layer.groupAdd("room.released", gone);
+    await layer.groupAdd("room.released", stays);
+    await layer.send(gone, { type: "queued" });
+    await layer.send(gone, { type: "queued" });
+    await layer.discardChannel(gone);
+    await layer.groupSend("room.released", { type: "after" });
+    assert.deepEqual(await layer.receive(stays), { type: "after" });
+    assert.equal(await receiveOrNothing(layer, gone), "nothing");
+    // the queue that was full is gone too: the name takes `capacity` messages again
+    await layer.send(gone, { type: "new" });
+    await layer.send(gone, { type: "new" });
+    assert.deepEqual(await layer.receive(gone), { type: "new" });
   });
 }

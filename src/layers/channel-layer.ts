@@ -31,6 +31,12 @@ export interface ChannelLayer {
   groupDiscard(group: string, channel: string): Promise<void>;
   /** Sends `message` to every channel in `group`; full channels are skipped, not fatal. */
   groupSend<M extends ChannelMessage>(group: string, message: M): Promise<void>;
+  /**
+   * Releases `channel` at once: its queued messages and its group memberships. A consumer calls it
+   * for its own channel as it ends, after abandoning its receive, so closed connections leave
+   * nothing behind until expiry. A later `send` to the name starts an empty channel.
+   */
+  discardChannel(channel: string): Promise<void>;
   /** Drops every channel, group and queued message this layer owns (tests, resets). */
   flush(): Promise<void>;
   /** Releases connections and timers. */

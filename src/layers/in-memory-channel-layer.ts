@@ -133,6 +133,21 @@ export class InMemoryChannelLayer implements ChannelLayer {
     this.#options.reportOverCapacity(group, skipped, sent);
   }
 
+  async discardChannel(channel: string): Promise<void> {
+    assertChannelName(channel);
+    this.#maintain();
+    this.#leaveGroups(channel);
+    const queue = this.#channels.get(channel);
+    // a receive still waiting keeps its (now empty) queue, as flush() leaves it
+    if (queue?.waiters.length) queue.items.length = 0;
+    else this.#channels.delete(channel);
+  }
+
+  /** How many channels the layer holds a record for (queued messages or waiting receives). */
+  get channelCount(): number {
+    return this.#channels.size;
+  }
+
   async flush(): Promise<void> {
     for (const [channel, queue] of this.#channels) {
       if (queue.waiters.length === 0) this.#channels.delete(channel);
@@ -209,11 +224,15 @@ export class InMemoryChannelLayer implements ChannelLayer {
     while (count < queue.items.length && queue.items[count]!.expiresAt <= now) count++;
     if (count === 0) return false;
     queue.items.splice(0, count);
+    this.#leaveGroups(channel);
+    return true;
+  }
+
+  #leaveGroups(channel: string): void {
     for (const [group, members] of this.#groups) {
       members.delete(channel);
       if (members.size === 0) this.#groups.delete(group);
     }
-    return true;
   }
 
   #closedError(): BackendUnavailable {

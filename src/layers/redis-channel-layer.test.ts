@@ -115,6 +115,20 @@ describe("RedisChannelLayer", { skip }, () => {
     assert.deepEqual(await globbed.receive("jobs"), { type: "after.flush" });
   });
 
+  test("discardChannel leaves no key and no membership of the channel in Redis", async (t) => {
+    const { prefix, open } = deployment(t);
+    const layer = open();
+    const redis = new Redis(REDIS_URL);
+    t.after(() => redis.disconnect());
+    const channel = await layer.newChannel();
+    await layer.groupAdd("room.released", channel);
+    await layer.send(channel, { type: "queued" });
+    await layer.discardChannel(channel);
+    const keys = [`${prefix}ch:${channel}`, `${prefix}groupsof:${channel}`];
+    assert.equal(await redis.exists(...keys), 0);
+    assert.equal(await redis.zscore(`${prefix}group:room.released`, channel), null);
+  });
+
   test("rejects commands with BackendUnavailable while Redis is unreachable, receive waits", async (t) => {
     const layer = new RedisChannelLayer({
       redis: { host: "127.0.0.1", port: 1, retryStrategy: () => 50 },

@@ -11,7 +11,15 @@ import {
 import { BatchedReceivers } from "./batched-receivers.js";
 import { RedisAvailability } from "./redis-availability.js";
 import { GROUP_RESTORE, LocalMemberships } from "./redis-group-memberships.js";
-import { GROUP_ADD, GROUP_SEND, POP_MANY, REQUEUE, SEND, runScript } from "./redis-scripts.js";
+import {
+  DISCARD_CHANNEL,
+  GROUP_ADD,
+  GROUP_SEND,
+  POP_MANY,
+  REQUEUE,
+  SEND,
+  runScript,
+} from "./redis-scripts.js";
 import { RedisWakeUps } from "./redis-wake-ups.js";
 import {
   assertChannelName,
@@ -225,6 +233,13 @@ export class RedisChannelLayer implements ChannelLayer {
       this.#retainMs,
     ])) as [number, number];
     this.#options.reportOverCapacity(group, skipped, sent);
+  }
+
+  async discardChannel(channel: string): Promise<void> {
+    assertChannelName(channel);
+    // Forgotten first: even if Redis is unreachable now, its memberships must not come back.
+    this.#memberships.forget(channel);
+    await this.#run(DISCARD_CHANNEL, [this.#channelKey(channel)], [this.#prefix, channel]);
   }
 
   async flush(): Promise<void> {

@@ -109,6 +109,15 @@ return 1
 `);
 
 /**
+ * KEYS: the channel's list. ARGV: prefix, channel. Drops the channel's queued messages and every
+ * group membership it holds.
+ */
+export const DISCARD_CHANNEL = script(`${PRELUDE}
+leave_groups(ARGV[1], ARGV[2])
+redis.call('DEL', KEYS[1])
+`);
+
+/**
  * KEYS: members zset, capacities hash, the channel's groups set. ARGV: channel, groupExpiryMs,
  * capacity, default capacity, group. Only capacities other than the default are stored, so groups
  * without `channelCapacity` overrides have no hash and `GROUP_SEND` reads no capacity per member.
