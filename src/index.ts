@@ -5,6 +5,7 @@
  */
 export type * from "./types/asgi.js";
 export * from "./errors.js";
+export type { OutageLogger } from "./services/outage-log.js";
 export * from "./layers/index.js";
 export * from "./stores/index.js";
 export * from "./cookies/index.js";

@@ -1,6 +1,7 @@
 import pg from "pg";
 import type { CustomTypesConfig, PoolConfig } from "pg";
 import { BackendUnavailable, ImproperlyConfigured } from "../errors.js";
+import { OutageLog, type OutageLogger } from "../services/outage-log.js";
 import type { SqlDatabase } from "./sql-database.js";
 
 /**
@@ -21,6 +22,15 @@ export interface PostgresDatabaseOptions {
   schema?: string;
   /** Largest number of pooled connections. Default 10. */
   max?: number;
+  /**
+   * Milliseconds to connect (or wait for a pooled connection) and, separately, to run a query,
+   * before it fails with `BackendUnavailable` (HTTP 503, close 1011), so an unreachable or slow
+   * server answers requests in bounded time. Default 1000; `pool.connectionTimeoutMillis` and
+   * `pool.query_timeout` override it.
+   */
+  operationTimeoutMs?: number;
+  /** Where the one line per outage (and one per recovery) goes. Default `console.warn`. */
+  logger?: OutageLogger;
   /** Anything else `pg.Pool` accepts (ssl, timeouts, ...). */
   pool?: PoolConfig;
 }
@@ -60,6 +70,7 @@ const types = {
 export class PostgresDatabase implements SqlDatabase {
   readonly dialect = "postgres";
   readonly #pool: pg.Pool;
+  readonly #outage: OutageLog;
   #closed = false;
 
   constructor(options: PostgresDatabaseOptions = {}) {
@@ -70,8 +81,12 @@ export class PostgresDatabase implements SqlDatabase {
           "use letters, digits and underscores, starting with a letter or underscore.",
       );
     }
+    const timeout = options.operationTimeoutMs ?? 1000;
+    this.#outage = new OutageLog("PostgreSQL", options.logger);
     this.#pool = new pg.Pool({
       max: options.max ?? 10,
+      connectionTimeoutMillis: timeout,
+      query_timeout: timeout,
       ...options.pool,
       connectionString: options.connectionString ?? options.pool?.connectionString,
       types,
@@ -81,7 +96,7 @@ export class PostgresDatabase implements SqlDatabase {
     });
     // An idle connection that drops (server restart) is discarded by the pool; without a
     // listener the 'error' event would crash the process.
-    this.#pool.on("error", () => {});
+    this.#pool.on("error", this.#outage.failed);
   }
 
   async query<Row extends object = Record<string, unknown>>(
@@ -108,9 +123,13 @@ export class PostgresDatabase implements SqlDatabase {
       throw new BackendUnavailable("PostgresDatabase is closed: open a new one to run queries.");
     }
     try {
-      return await this.#pool.query(sql, params as unknown[]);
+      const result = await this.#pool.query(sql, params as unknown[]);
+      this.#outage.recovered();
+      return result;
     } catch (error) {
-      throw classify(error, sql);
+      const classified = classify(error, sql);
+      if (classified instanceof BackendUnavailable) this.#outage.failed(error);
+      throw classified;
     }
   }
 }

@@ -1,7 +1,10 @@
 // The SqlDatabase contract, run against every implementation. Filter with STORES=sqlite,postgres.
 import assert from "node:assert/strict";
+import { once } from "node:events";
+import { createServer, type Socket } from "node:net";
 import { after, before, describe, test } from "node:test";
 import { storeSelected, TEST_DATABASES } from "../../test/support/databases.js";
+import { TcpProxy } from "../../test/support/tcp-proxy.js";
 import type { TestDatabase } from "../../test/support/databases.js";
 import { BackendUnavailable, ImproperlyConfigured } from "../errors.js";
 import {
@@ -141,6 +144,57 @@ describe("SqlDatabase backends that are down", () => {
       } finally {
         await dispose();
       }
+    },
+  );
+
+  test("a PostgreSQL that accepts connections but never answers is BackendUnavailable within operationTimeoutMs", async (t) => {
+    const held = new Set<Socket>();
+    const silent = createServer((socket) => held.add(socket)).listen(0, "127.0.0.1");
+    await once(silent, "listening");
+    const { port } = silent.address() as { port: number };
+    const lines: string[] = [];
+    const db = new PostgresDatabase({
+      connectionString: `postgres://postgres@127.0.0.1:${port}/none`,
+      operationTimeoutMs: 200,
+      logger: (line) => lines.push(line),
+    });
+    t.after(async () => {
+      await db.close();
+      for (const socket of held) socket.destroy();
+      silent.close();
+    });
+    for (let i = 0; i < 3; i++) {
+      const start = performance.now();
+      await assert.rejects(db.query("SELECT 1"), BackendUnavailable);
+      assert.ok(performance.now() - start < 900, "answered within the deadline");
+    }
+    assert.equal(lines.length, 1, lines.join("\n"));
+    assert.match(lines[0]!, /^PostgreSQL unavailable/);
+  });
+
+  test(
+    "a PostgreSQL that goes away and returns logs one line for each, and serves again",
+    { skip: postgresDown },
+    async (t) => {
+      const proxy = new TcpProxy(5432);
+      await proxy.up();
+      const lines: string[] = [];
+      const db = new PostgresDatabase({
+        connectionString: `postgres://postgres@127.0.0.1:${proxy.port}/test`,
+        logger: (line) => lines.push(line),
+      });
+      t.after(async () => {
+        await db.close();
+        await proxy.down();
+      });
+      assert.deepEqual(await db.query("SELECT 1 AS one"), [{ one: 1 }]);
+      await proxy.down();
+      for (let i = 0; i < 3; i++) await assert.rejects(db.query("SELECT 1"), BackendUnavailable);
+      await proxy.up();
+      assert.deepEqual(await db.query("SELECT 1 AS one"), [{ one: 1 }]);
+      assert.equal(lines.length, 2, lines.join("\n"));
+      assert.match(lines[0]!, /^PostgreSQL unavailable/);
+      assert.match(lines[1]!, /^PostgreSQL available again after/);
     },
   );
 
