@@ -12,3 +12,5 @@ export { RedisChannelLayer } from "./layers/redis-channel-layer.js";
 export type { RedisChannelLayerOptions } from "./layers/redis-channel-layer.js";
 export { RedisSessionStore } from "./stores/redis-session-store.js";
 export type { RedisSessionStoreOptions } from "./stores/redis-session-store.js";
+export { RedisTicketStore } from "./stores/redis-ticket-store.js";
+export type { RedisTicketStoreOptions } from "./stores/redis-ticket-store.js";

@@ -17,3 +17,7 @@ export type { SessionStore, SessionRecord } from "./session-store.js";
 export { InMemorySessionStore } from "./in-memory-session-store.js";
 export { SqlSessionStore } from "./sql-session-store.js";
 export type { SqlSessionStoreOptions } from "./sql-session-store.js";
+export type { TicketStore } from "./ticket-store.js";
+export { InMemoryTicketStore } from "./in-memory-ticket-store.js";
+export { SqlTicketStore } from "./sql-ticket-store.js";
+export type { SqlTicketStoreOptions } from "./sql-ticket-store.js";
