@@ -8,7 +8,6 @@ import {
   Passwords,
   path,
   protocolTypeRouter,
-  sameOriginValidator,
   setChannelLayer,
   SqlUserStore,
   urlRouter,
@@ -101,17 +100,14 @@ export async function createChat(
     secretKeyFallbacks: settings.secretKeyFallbacks,
     signals: authLog(log),
   };
-  // Browsers always send Origin, so a foreign one is refused; scripts and load generators send
-  // none and still need a valid session cookie.
-  const websocket = sameOriginValidator(
-    authMiddlewareStack(
-      urlRouter([
-        path("ws/echo/", EchoConsumer.asApp(noLayer)),
-        path(CHAT_ROUTE, ChatConsumer.asApp()),
-      ]),
-      auth,
-    ),
-    { allowMissingOrigin: true },
+  // The stack refuses a foreign Origin; scripts and load generators send none and still need a
+  // valid session cookie.
+  const websocket = authMiddlewareStack(
+    urlRouter([
+      path("ws/echo/", EchoConsumer.asApp(noLayer)),
+      path(CHAT_ROUTE, ChatConsumer.asApp()),
+    ]),
+    auth,
   );
   const services = { users, rooms, passwords };
   return {

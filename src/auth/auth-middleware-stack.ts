@@ -4,6 +4,7 @@ import {
   type SessionMiddlewareOptions,
   type SessionScope,
 } from "../sessions/session-middleware.js";
+import { originValidator, sameOriginValidator } from "../security/origin-validator.js";
 import type { Application, HttpScope, WebsocketScope } from "../types/asgi.js";
 import type { AuthOptions } from "./auth-config.js";
 import { authMiddleware, type UserScope } from "./auth-middleware.js";
@@ -25,12 +26,25 @@ export type AuthScope = CookieScope & SessionScope & UserScope;
 
 type Connection = HttpScope | WebsocketScope;
 
-/** Options for {@link authMiddlewareStack}: the session middleware's and the auth middleware's. */
-export type AuthMiddlewareStackOptions = SessionMiddlewareOptions & AuthOptions;
+/** Options for {@link authMiddlewareStack}: the session middleware's, the auth middleware's and the origin check's. */
+export type AuthMiddlewareStackOptions = SessionMiddlewareOptions &
+  AuthOptions & {
+    /**
+     * Origins a WebSocket handshake may come from, as `originValidator` matches them; `"*"` turns
+     * the check off. Default: the request's own host (`sameOriginValidator`). Either way a
+     * handshake without an `Origin` (not a browser) passes and must still bring credentials.
+     */
+    allowedOrigins?: readonly string[] | "*";
+  };
 
 /**
  * Channels' `AuthMiddlewareStack`: `cookieMiddleware` → `sessionMiddleware` → `authMiddleware`
  * around `inner`, so it finds `scope.cookies`, `scope.session` and `scope.user`.
+ *
+ * Unlike Channels, it checks `Origin` on WebSocket handshakes by default: a browser sends the
+ * session cookie with a socket any page opens, so a handshake whose `Origin` is not the host it
+ * was sent to is refused with HTTP 403 (cross-site WebSocket hijacking). Name other origins with
+ * `allowedOrigins`, or opt out with `allowedOrigins: "*"`.
  *
  * @example
  * ```ts
@@ -53,12 +67,21 @@ export function authMiddlewareStack(
   inner: Application<Connection & AuthScope>,
   options: AuthMiddlewareStackOptions,
 ): Application<Connection> {
-  const { backends, secretKey, secretKeyFallbacks, signals, ...sessionOptions } = options;
-  return cookieMiddleware()<Connection>(
+  const { backends, secretKey, secretKeyFallbacks, signals, allowedOrigins, ...sessionOptions } =
+    options;
+  const stack = cookieMiddleware()<Connection>(
     sessionMiddleware(sessionOptions)<Connection & CookieScope>(
       authMiddleware({ backends, secretKey, secretKeyFallbacks, signals })<
         Connection & CookieScope & SessionScope
       >(inner),
     ),
   );
+  if (allowedOrigins === "*") return stack;
+  const checked =
+    allowedOrigins === undefined
+      ? sameOriginValidator<WebsocketScope>(stack, { allowMissingOrigin: true })
+      : originValidator<WebsocketScope>(stack, allowedOrigins, { allowMissingOrigin: true });
+  return async function authStack(scope, receive, send) {
+    return scope.type === "websocket" ? checked(scope, receive, send) : stack(scope, receive, send);
+  };
 }

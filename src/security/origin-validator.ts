@@ -141,6 +141,13 @@ function guard<S extends WebsocketScope>(
 export interface OriginValidatorOptions {
   /** Where refusals are reported; `console.warn` by default. */
   logger?: (line: string) => void;
+  /**
+   * Let through handshakes that carry no `Origin` at all. Browsers always send one on a WebSocket
+   * handshake, and cross-site socket hijacking needs a browser carrying the victim's cookie, so a
+   * missing Origin means a non-browser client (a script, a load generator) that must still prove
+   * who it is with its credentials. Off by default (`"*"` allows it too).
+   */
+  allowMissingOrigin?: boolean;
 }
 
 /**
@@ -165,11 +172,12 @@ export function originValidator<S extends WebsocketScope>(
 ): Application<S> {
   const patterns = allowedOrigins.map(parsePattern);
   const anyOrigin = patterns.some((pattern) => pattern.any);
+  const allowMissing = options.allowMissingOrigin ?? false;
   return guard(
     inner,
     (raw) => {
       const origin = parseOrigin(raw);
-      if (origin === null) return anyOrigin;
+      if (origin === null) return anyOrigin || (raw === undefined && allowMissing);
       return patterns.some((pattern) => matches(pattern, origin));
     },
     options.logger ?? console.warn,
@@ -200,16 +208,8 @@ export function allowedHostsOriginValidator<S extends WebsocketScope>(
   return originValidator(inner, allowedHosts, options);
 }
 
-/** Options of {@link sameOriginValidator}. */
-export interface SameOriginValidatorOptions extends OriginValidatorOptions {
-  /**
-   * Let through handshakes that carry no `Origin` at all. Browsers always send one on a WebSocket
-   * handshake, and cross-site socket hijacking needs a browser carrying the victim's cookie, so a
-   * missing Origin means a non-browser client (a script, a load generator) that must still prove
-   * who it is with its credentials. Off by default.
-   */
-  allowMissingOrigin?: boolean;
-}
+/** Options of {@link sameOriginValidator}: those of every origin validator. */
+export type SameOriginValidatorOptions = OriginValidatorOptions;
 
 /**
  * Lets a WebSocket through only when its `Origin` names the same host and port as its `Host`
