@@ -1,9 +1,10 @@
 import { ImproperlyConfigured } from "../errors.js";
-import type { Application, HttpScope, Receive, Send, WebsocketScope } from "../types/asgi.js";
+import type { Application, HttpScope, WebsocketScope } from "../types/asgi.js";
 import { anonymousUser, type AnyUser } from "../users/anonymous-user.js";
 import type { UserStore } from "../users/user-store.js";
 import type { UserScope } from "./auth-middleware.js";
 import { verifyToken } from "./auth-token.js";
+import { answerSubprotocol, refuseToken } from "./handshake-answers.js";
 import { checkSecretKey, checkSecretKeyFallbacks } from "./secret-key.js";
 
 /** Options for {@link tokenAuthMiddleware}. */
@@ -114,7 +115,7 @@ export const tokenAuthMiddleware = (options: TokenAuthOptions) => {
     async function tokenAuth(scope, receive, send) {
       const found = findToken(scope);
       const user = found === null ? null : await userFor(found.token);
-      if (user === null && required) return refuse(scope, receive, send);
+      if (user === null && required) return refuseToken(scope, receive, send);
       const given = (scope as Partial<UserScope>).user;
       const resolved = user ?? (found === null ? given : undefined) ?? anonymousUser;
       if (
@@ -132,38 +133,3 @@ export const tokenAuthMiddleware = (options: TokenAuthOptions) => {
       return inner({ ...scope, ...fields }, receive, answerSubprotocol(send, subprotocol));
     };
 };
-
-/** Picks `name` in the handshake answer unless the application chose a subprotocol itself. */
-function answerSubprotocol(send: Send, name: string): Send {
-  return (event) =>
-    send(
-      event.type === "websocket.accept" && !event.subprotocol
-        ? { ...event, subprotocol: name }
-        : event,
-    );
-}
-
-async function refuse(
-  scope: HttpScope | WebsocketScope,
-  receive: Receive,
-  send: Send,
-): Promise<void> {
-  if (scope.type === "websocket") {
-    // Answer the handshake: a close before accept is refused with HTTP 403.
-    const event = await receive();
-    if (event.type === "websocket.connect") await send({ type: "websocket.close", code: 1008 });
-    return;
-  }
-  await send({
-    type: "http.response.start",
-    status: 401,
-    headers: [
-      ["content-type", "text/plain; charset=utf-8"],
-      ["www-authenticate", 'Bearer error="invalid_token"'],
-    ],
-  });
-  await send({
-    type: "http.response.body",
-    body: Buffer.from("A valid access token is required.\n"),
-  });
-}

@@ -4,6 +4,7 @@ import type { CookieScope } from "../cookies/cookie-middleware.js";
 import { setCookie } from "../cookies/set-cookie.js";
 import type { Application, HttpScope, Receive, ReceiveEvent, Send } from "../types/asgi.js";
 import { headerValue, originHeader, originIsHost, REPEATED } from "./origin-validator.js";
+import { readBody } from "./read-body.js";
 
 /**
  * Where {@link csrfMiddleware} leaves a function that replaces the request's CSRF token: the
@@ -53,20 +54,6 @@ async function refuse(send: Send, status: number, reason: string): Promise<void>
     type: "http.response.body",
     body: Buffer.from(`CSRF verification failed: ${reason}\n`),
   });
-}
-
-/** Reads the whole request body, or returns `null` once it passes `limit` bytes. */
-async function readBody(receive: Receive, limit: number): Promise<Buffer | null> {
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const event = await receive();
-    if (event.type !== "http.request") return Buffer.concat(chunks);
-    size += event.body.byteLength;
-    if (size > limit) return null;
-    chunks.push(event.body);
-    if (!event.moreBody) return Buffer.concat(chunks);
-  }
 }
 
 /** A `receive` that yields the already-read body once, then defers to the real one. */
