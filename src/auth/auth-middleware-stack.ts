@@ -5,9 +5,11 @@ import {
   type SessionScope,
 } from "../sessions/session-middleware.js";
 import { originValidator, sameOriginValidator } from "../security/origin-validator.js";
+import type { TicketStore } from "../stores/ticket-store.js";
 import type { Application, HttpScope, WebsocketScope } from "../types/asgi.js";
 import type { AuthOptions } from "./auth-config.js";
 import { authMiddleware, type UserScope } from "./auth-middleware.js";
+import { ticketAuthMiddleware } from "./ticket-auth-middleware.js";
 
 /**
  * What an application under {@link authMiddlewareStack} finds on its scope. Type a consumer with
@@ -35,6 +37,11 @@ export type AuthMiddlewareStackOptions = SessionMiddlewareOptions &
      * handshake without an `Origin` (not a browser) passes and must still bring credentials.
      */
     allowedOrigins?: readonly string[] | "*";
+    /**
+     * Where `wsTicketApp` mints connection tickets: given, a WebSocket may present one instead of
+     * the cookie (`ticketAuthMiddleware` runs between the session and the user).
+     */
+    tickets?: TicketStore;
   };
 
 /**
@@ -67,13 +74,15 @@ export function authMiddlewareStack(
   inner: Application<Connection & AuthScope>,
   options: AuthMiddlewareStackOptions,
 ): Application<Connection> {
-  const { backends, secretKey, secretKeyFallbacks, signals, allowedOrigins, ...sessionOptions } =
+  const { backends, secretKey, secretKeyFallbacks, signals, allowedOrigins, tickets, ...session } =
     options;
+  const authed = authMiddleware({ backends, secretKey, secretKeyFallbacks, signals })<
+    Connection & CookieScope & SessionScope
+  >(inner);
+  const { store, maxAge } = session;
   const stack = cookieMiddleware()<Connection>(
-    sessionMiddleware(sessionOptions)<Connection & CookieScope>(
-      authMiddleware({ backends, secretKey, secretKeyFallbacks, signals })<
-        Connection & CookieScope & SessionScope
-      >(inner),
+    sessionMiddleware(session)<Connection & CookieScope>(
+      tickets === undefined ? authed : ticketAuthMiddleware({ tickets, store, maxAge })(authed),
     ),
   );
   if (allowedOrigins === "*") return stack;

@@ -1,6 +1,5 @@
 import type { CookieScope } from "../cookies/cookie-middleware.js";
 import { deleteCookie, setCookie } from "../cookies/set-cookie.js";
-import type { CookieOptions } from "../cookies/set-cookie.js";
 import { ImproperlyConfigured } from "../errors.js";
 import type { SessionStore } from "../stores/session-store.js";
 import type {
@@ -12,6 +11,7 @@ import type {
   WebsocketScope,
 } from "../types/asgi.js";
 import { DEFAULT_SESSION_MAX_AGE, Session } from "./session.js";
+import { sessionCookie } from "./session-cookie.js";
 
 /**
  * What {@link sessionMiddleware} adds to the scope.
@@ -67,8 +67,8 @@ export interface SessionMiddlewareOptions {
  * `SessionInterrupted` (HTTP 400) from `send`.
  *
  * Over a WebSocket nothing is saved unless the consumer calls `await scope.session.save()`, and
- * the browser keeps the cookie it connected with: a key rotated by `login()` over a socket cannot
- * reach it until an HTTP response sets the new cookie (Channels #1453, #1745).
+ * the browser keeps the cookie it connected with: a key rotated by `login()` over a socket reaches
+ * it through a hand-off (`sessionHandoff` and `sessionHandoffApp`; Channels #1453, #1745).
  *
  * @example
  * ```ts
@@ -89,17 +89,9 @@ export const sessionMiddleware = (options: SessionMiddlewareOptions) => {
       "sessionMiddleware needs a store, e.g. sessionMiddleware({ store: new InMemorySessionStore() }).",
     );
   }
-  const cookieName = options.cookieName ?? "sessionid";
-  const maxAge = options.maxAge ?? DEFAULT_SESSION_MAX_AGE;
-  const cookieOptions: CookieOptions = {
-    path: options.path ?? "/",
-    domain: options.domain,
-    secure: options.secure ?? false,
-    httpOnly: options.httpOnly ?? true,
-    sameSite: options.sameSite ?? "lax",
-  };
   // Fails now, at startup, on a bad cookie name or attribute rather than on the first response.
-  setCookie([], cookieName, "", cookieOptions);
+  const { name: cookieName, options: cookieOptions } = sessionCookie(options);
+  const maxAge = options.maxAge ?? DEFAULT_SESSION_MAX_AGE;
 
   /** The response start with the session saved and its cookie set or deleted, as described above. */
   async function finish(

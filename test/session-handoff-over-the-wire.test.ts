@@ -1,0 +1,96 @@
+import assert from "node:assert/strict";
+import { setTimeout as sleep } from "node:timers/promises";
+import { after, before, describe, test, type TestContext } from "node:test";
+import { connect, nextMessage, startServer } from "../src/server/test-server.js";
+import { InMemorySessionStore } from "../src/stores/in-memory-session-store.js";
+import { InMemoryTicketStore } from "../src/stores/in-memory-ticket-store.js";
+import { openUsers, PASSWORD, ticketApp } from "./support/ticket-apps.js";
+
+let users: Awaited<ReturnType<typeof openUsers>>;
+before(async () => {
+  users = await openUsers();
+});
+after(() => users.close());
+
+async function serveHandoff(t: TestContext) {
+  const app = ticketApp(new InMemorySessionStore(), new InMemoryTicketStore(), users.backends);
+  const server = await startServer(t, app);
+  return { server, base: `http://127.0.0.1:${server.handle.port}` };
+}
+
+/** Logs in over a socket opened with no cookie; resolves the hand-off token it answers. */
+async function loginOverSocket(url: string): Promise<string> {
+  const ws = await connect(url);
+  const message = nextMessage(ws);
+  ws.send(`ada:${PASSWORD}`);
+  const token = (await message).data.toString();
+  ws.close();
+  return token;
+}
+
+function exchange(base: string, token: string, headers: Record<string, string> = {}) {
+  return fetch(`${base}/session/handoff/`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify({ token }),
+  });
+}
+
+async function whoami(base: string, cookie: string): Promise<string> {
+  return (await fetch(`${base}/whoami/`, { headers: { cookie } })).text();
+}
+
+describe("session hand-off over the wire", () => {
+  test("exchanging the token sets the cookie of the session logged in over the socket", async (t) => {
+    const { server, base } = await serveHandoff(t);
+    const token = await loginOverSocket(server.wsUrl("/ws/login/"));
+    const response = await exchange(base, token);
+    assert.equal(response.status, 204);
+    const setCookie = response.headers.get("set-cookie") ?? "";
+    assert.match(
+      setCookie,
+      /^sessionid=[a-z0-9]{32}; Max-Age=\d+; Path=\/;.*HttpOnly; SameSite=Lax$/,
+    );
+    assert.equal(await whoami(base, setCookie.split(";")[0] ?? ""), "ada");
+  });
+
+  test("refuses a replayed token with 400 and no cookie", async (t) => {
+    const { server, base } = await serveHandoff(t);
+    const token = await loginOverSocket(server.wsUrl("/ws/login/"));
+    assert.equal((await exchange(base, token)).status, 204);
+    const replay = await exchange(base, token);
+    assert.equal(replay.status, 400);
+    assert.equal(replay.headers.get("set-cookie"), null);
+  });
+
+  test("refuses an expired token with 400", async (t) => {
+    const { server, base } = await serveHandoff(t);
+    const token = await loginOverSocket(server.wsUrl("/ws/login/"));
+    await sleep(400); // the test app's hand-offs live 0.3 s
+    assert.equal((await exchange(base, token)).status, 400);
+  });
+
+  test("refuses a connection ticket: it never becomes a cookie", async (t) => {
+    const { base } = await serveHandoff(t);
+    const login = await fetch(`${base}/login/`, { method: "POST", body: `ada:${PASSWORD}` });
+    const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+    const minted = await fetch(`${base}/ws-ticket/`, { method: "POST", headers: { cookie } });
+    const { ticket } = (await minted.json()) as { ticket: string };
+    assert.equal((await exchange(base, ticket)).status, 400);
+  });
+
+  test("refuses a cross-site exchange: a foreign Origin, a form body, a GET", async (t) => {
+    const { server, base } = await serveHandoff(t);
+    const token = await loginOverSocket(server.wsUrl("/ws/login/"));
+    assert.equal((await exchange(base, token, { origin: "http://evil.test" })).status, 403);
+    const form = await fetch(`${base}/session/handoff/`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: `token=${token}`,
+    });
+    assert.equal(form.status, 415);
+    assert.equal((await fetch(`${base}/session/handoff/`)).status, 405);
+    // none of those used the token up
+    assert.equal((await exchange(base, token, { origin: base })).status, 204);
+  });
+});
