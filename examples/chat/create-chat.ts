@@ -9,11 +9,13 @@ import {
   path,
   protocolTypeRouter,
   setChannelLayer,
+  sessionHandoffApp,
   SqlUserStore,
   urlRouter,
   type Application,
   type AuthMiddlewareStackOptions,
   type HttpScope,
+  type TicketStore,
 } from "switchboard";
 import { authLog } from "./auth-log.js";
 import { CHAT_ROUTE, ChatConsumer } from "./chat-consumer.js";
@@ -27,6 +29,7 @@ import { RoomsConsumer } from "./rooms-consumer.js";
 import type { ChatSettings } from "./settings.js";
 import { openSharedState } from "./shared-state.js";
 import { SignupConsumer } from "./signup-consumer.js";
+import { provideHandoffTickets, SocketLoginConsumer } from "./socket-login-consumer.js";
 import { STATIC_ROUTE, StaticConsumer } from "./static-consumer.js";
 import { WhoamiConsumer } from "./whoami-consumer.js";
 
@@ -49,6 +52,7 @@ function httpApplication(
   settings: ChatSettings,
   services: ChatServices,
   auth: AuthMiddlewareStackOptions,
+  tickets: TicketStore,
 ) {
   const pages = urlRouter([
     path("", RoomsConsumer.asApp(noLayer)),
@@ -64,6 +68,8 @@ function httpApplication(
   return urlRouter<HttpScope>([
     // Outside the auth stack: a stylesheet needs no session lookup.
     path(STATIC_ROUTE, StaticConsumer.asApp(noLayer)),
+    // Exchanges the token "Sign in over WebSocket" gets for the new session cookie.
+    path("session/handoff/", sessionHandoffApp({ tickets, ...auth })),
     path("", authMiddlewareStack(csrf(provideServices(services)(pages)), auth), { nested: true }),
   ]);
 }
@@ -105,6 +111,7 @@ export async function createChat(
   const websocket = authMiddlewareStack(
     urlRouter([
       path("ws/echo/", EchoConsumer.asApp(noLayer)),
+      path("ws/login/", provideHandoffTickets(shared.tickets)(SocketLoginConsumer.asApp(noLayer))),
       path(CHAT_ROUTE, ChatConsumer.asApp()),
     ]),
     auth,
@@ -112,7 +119,7 @@ export async function createChat(
   const services = { users, rooms, passwords };
   return {
     application: protocolTypeRouter({
-      http: httpApplication(settings, services, auth),
+      http: httpApplication(settings, services, auth, shared.tickets),
       websocket,
     }),
     async close() {

@@ -4,6 +4,7 @@ import { HttpConsumer, type HttpScope, type PathKwargs, type RoutedScope } from 
 const TYPES: Record<string, string> = {
   "chat.css": "text/css; charset=utf-8",
   "chat.js": "text/javascript; charset=utf-8",
+  "socket-login.js": "text/javascript; charset=utf-8",
 };
 
 // Read once at start-up: the demo has two small files and no build step.

@@ -167,6 +167,29 @@ describe("chat demo in Chromium", { skip: chromiumSkip() }, () => {
     }
   });
 
+  test("logged in over the socket, the page takes the new session by hand-off and a reload stays logged in", async () => {
+    const context = await browser.newContext();
+    try {
+      const page = await signUp(context, demo, "hopper");
+      await page.getByRole("button", { name: "Create account" }).click();
+      await page.waitForURL(`${demo.url}/`);
+      await page.getByRole("button", { name: "Log out" }).click();
+      await page.waitForURL("**/login/");
+      await page.goto(`${demo.url}/login/?next=/whoami/`);
+      await page.getByLabel("Username").fill("hopper");
+      await page.getByLabel("Password").fill(PASSWORD);
+      await page.getByRole("button", { name: "Sign in over WebSocket" }).click();
+      await page.waitForURL(`${demo.url}/whoami/`);
+      await page.reload();
+      assert.equal(((await page.textContent("body")) ?? "").trim(), "hopper");
+      await page.goto(`${demo.url}/`);
+      await page.getByText("Signed in as").waitFor();
+      await screenshot(page, "13-logged-in-over-the-socket-after-reload");
+    } finally {
+      await context.close();
+    }
+  });
+
   test("a page from another origin cannot open an authenticated socket", async () => {
     const context = await browser.newContext();
     const foreign = createServer((_request, response) => {
