@@ -54,33 +54,32 @@ export function loginPage(context: PageContext, form: AccountForm): Html {
     context,
     "Log in",
     html`<section class="card narrow">
-        <h1>Log in</h1>
-        ${errorBox(form.error)}
-        <form method="post" action="/login/">
-          ${csrfField(context)}
-          <input type="hidden" name="next" value="${form.next}" />
-          <label
-            >Username
-            <input
-              name="username"
-              value="${form.username}"
-              autocomplete="username"
-              required
-              autofocus
-          /></label>
-          <label
-            >Password
-            <input name="password" type="password" autocomplete="current-password" required
-          /></label>
-          <button>Log in</button>
-          <button type="button" id="socket-login" class="link">Sign in over WebSocket</button>
-        </form>
-        <p class="error" role="alert" id="socket-login-error" hidden></p>
-        <p class="hint">
-          No account yet? <a href="/signup/?next=${encodeURIComponent(form.next)}">Sign up</a>
-        </p>
-      </section>
-      <script src="/static/socket-login.js" type="module"></script>`,
+      <h1>Log in</h1>
+      ${errorBox(form.error)}
+      <form method="post" action="/login/">
+        ${csrfField(context)}
+        <input type="hidden" name="next" value="${form.next}" />
+        <label
+          >Username
+          <input
+            name="username"
+            value="${form.username}"
+            autocomplete="username"
+            required
+            autofocus
+        /></label>
+        <label
+          >Password <input name="password" type="password" autocomplete="current-password" required
+        /></label>
+        <button>Log in</button>
+        <button type="button" id="socket-login" class="link">Sign in over WebSocket</button>
+      </form>
+      <p class="error" role="alert" id="socket-login-error" hidden></p>
+      <p class="hint">
+        No account yet? <a href="/signup/?next=${encodeURIComponent(form.next)}">Sign up</a>
+      </p>
+      <script src="/static/socket-login.js" type="module"></script>
+    </section>`,
   );
 }
 

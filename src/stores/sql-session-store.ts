@@ -1,4 +1,5 @@
 import { ImproperlyConfigured } from "../errors.js";
+import { checkTableName } from "./table-name.js";
 import { sessionKeyHash } from "../sessions/session-key-hash.js";
 import type { SessionRecord, SessionStore } from "./session-store.js";
 import type { SqlDatabase } from "./sql-database.js";
@@ -15,8 +16,6 @@ export interface SqlSessionStoreOptions {
   /** Table name, a plain identifier. Default `switchboard_sessions`. */
   table?: string;
 }
-
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
 interface Row {
   session_data: string;
@@ -42,12 +41,7 @@ export class SqlSessionStore implements SessionStore {
   readonly #table: string;
 
   constructor(db: SqlDatabase, options: SqlSessionStoreOptions = {}) {
-    const table = options.table ?? "switchboard_sessions";
-    if (!IDENTIFIER.test(table)) {
-      throw new ImproperlyConfigured(
-        `SqlSessionStore table ${JSON.stringify(table)} is not a plain identifier: use letters, digits and underscores.`,
-      );
-    }
+    const table = checkTableName(options.table ?? "switchboard_sessions", "SqlSessionStore");
     this.#db = db;
     this.#table = table;
     this.#sql = {

@@ -1,4 +1,4 @@
-import { ImproperlyConfigured } from "../errors.js";
+import { checkTableName } from "./table-name.js";
 import type { SqlDatabase } from "./sql-database.js";
 import { newTicket, ticketHash, type TicketStore } from "./ticket-store.js";
 
@@ -14,8 +14,6 @@ export interface SqlTicketStoreOptions {
   /** Table name, a plain identifier. Default `switchboard_tickets`. */
   table?: string;
 }
-
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
 /**
  * {@link TicketStore} in a SQL table, on `SqliteDatabase` or `PostgresDatabase`. A ticket is
@@ -34,12 +32,7 @@ export class SqlTicketStore implements TicketStore {
   readonly #table: string;
 
   constructor(db: SqlDatabase, options: SqlTicketStoreOptions = {}) {
-    const table = options.table ?? "switchboard_tickets";
-    if (!IDENTIFIER.test(table)) {
-      throw new ImproperlyConfigured(
-        `SqlTicketStore table ${JSON.stringify(table)} is not a plain identifier: use letters, digits and underscores.`,
-      );
-    }
+    const table = checkTableName(options.table ?? "switchboard_tickets", "SqlTicketStore");
     this.#db = db;
     this.#table = table;
   }
