@@ -1,4 +1,10 @@
-import { newTicket, ticketHash, type TicketStore } from "./ticket-store.js";
+import {
+  newTicket,
+  openTicketData,
+  sealTicketData,
+  ticketHash,
+  type TicketStore,
+} from "./ticket-store.js";
 
 interface Entry {
   data: string;
@@ -21,7 +27,10 @@ export class InMemoryTicketStore implements TicketStore {
 
   async mint(data: string, ttlMs: number): Promise<string> {
     const ticket = newTicket();
-    this.#entries.set(ticketHash(ticket), { data, expiresAt: Date.now() + ttlMs });
+    this.#entries.set(ticketHash(ticket), {
+      data: sealTicketData(ticket, data),
+      expiresAt: Date.now() + ttlMs,
+    });
     if (++this.#mints % 1000 === 0) await this.clearExpired();
     return ticket;
   }
@@ -30,7 +39,9 @@ export class InMemoryTicketStore implements TicketStore {
     const name = ticketHash(ticket);
     const entry = this.#entries.get(name);
     this.#entries.delete(name);
-    return entry !== undefined && entry.expiresAt > Date.now() ? entry.data : null;
+    return entry !== undefined && entry.expiresAt > Date.now()
+      ? openTicketData(ticket, entry.data)
+      : null;
   }
 
   async clearExpired(): Promise<number> {

@@ -1,6 +1,12 @@
 import type { Redis } from "ioredis";
 import { BackendUnavailable } from "../errors.js";
-import { newTicket, ticketHash, type TicketStore } from "./ticket-store.js";
+import {
+  newTicket,
+  openTicketData,
+  sealTicketData,
+  ticketHash,
+  type TicketStore,
+} from "./ticket-store.js";
 
 /**
  * Options for {@link RedisTicketStore}.
@@ -41,12 +47,15 @@ export class RedisTicketStore implements TicketStore {
   async mint(data: string, ttlMs: number): Promise<string> {
     const ticket = newTicket();
     const ttl = Math.max(1, Math.ceil(ttlMs));
-    await this.#call(() => this.#client.set(this.#prefix + ticketHash(ticket), data, "PX", ttl));
+    await this.#call(() =>
+      this.#client.set(this.#prefix + ticketHash(ticket), sealTicketData(ticket, data), "PX", ttl),
+    );
     return ticket;
   }
 
   async consume(ticket: string): Promise<string | null> {
-    return this.#call(() => this.#client.getdel(this.#prefix + ticketHash(ticket)));
+    const sealed = await this.#call(() => this.#client.getdel(this.#prefix + ticketHash(ticket)));
+    return sealed === null ? null : openTicketData(ticket, sealed);
   }
 
   /** Redis expires keys on its own: nothing to remove. */

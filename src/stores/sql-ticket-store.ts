@@ -1,6 +1,12 @@
 import { checkTableName } from "./table-name.js";
 import type { SqlDatabase } from "./sql-database.js";
-import { newTicket, ticketHash, type TicketStore } from "./ticket-store.js";
+import {
+  newTicket,
+  openTicketData,
+  sealTicketData,
+  ticketHash,
+  type TicketStore,
+} from "./ticket-store.js";
 
 /**
  * Options for {@link SqlTicketStore}.
@@ -52,7 +58,7 @@ export class SqlTicketStore implements TicketStore {
     const ticket = newTicket();
     await this.#db.execute(
       `INSERT INTO ${this.#table} (ticket_hash, ticket_data, expires_at) VALUES ($1, $2, $3)`,
-      [ticketHash(ticket), data, Date.now() + ttlMs],
+      [ticketHash(ticket), sealTicketData(ticket, data), Date.now() + ttlMs],
     );
     return ticket;
   }
@@ -62,7 +68,9 @@ export class SqlTicketStore implements TicketStore {
       `DELETE FROM ${this.#table} WHERE ticket_hash = $1 RETURNING ticket_data, expires_at`,
       [ticketHash(ticket)],
     );
-    return row !== undefined && Number(row.expires_at) > Date.now() ? row.ticket_data : null;
+    return row !== undefined && Number(row.expires_at) > Date.now()
+      ? openTicketData(ticket, row.ticket_data)
+      : null;
   }
 
   async clearExpired(): Promise<number> {

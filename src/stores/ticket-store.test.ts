@@ -9,13 +9,19 @@ import { REDIS_URL, serviceSkip, uniquePrefix } from "../../test/support/service
 import { InMemoryTicketStore } from "./in-memory-ticket-store.js";
 import { RedisTicketStore } from "./redis-ticket-store.js";
 import { SqlTicketStore } from "./sql-ticket-store.js";
-import { ticketHash, type TicketStore } from "./ticket-store.js";
+import {
+  newTicket,
+  openTicketData,
+  sealTicketData,
+  ticketHash,
+  type TicketStore,
+} from "./ticket-store.js";
 
 interface Fixture {
   store: TicketStore;
   /** Another store on the same backend, as a second process would have; absent in memory. */
   peer?: TicketStore;
-  /** The names a dump of the backend shows. */
+  /** The names and values a dump of the backend shows. */
   dump(): Promise<string[]>;
   dispose(): Promise<void>;
 }
@@ -121,10 +127,12 @@ for (const [name, kind] of Object.entries(KINDS)) {
       assert.equal(await fixture.store.consume(ticket), null);
     });
 
-    test("the backend holds the ticket's hash, never the ticket", async () => {
-      const ticket = await fixture.store.mint("data", 10_000);
+    test("the backend holds the ticket's hash and sealed data, never the ticket or the data", async () => {
+      const data = '{"sessionKey":"abcdefghijklmnopqrstuvwxyz012345"}';
+      const ticket = await fixture.store.mint(data, 10_000);
       const dump = await fixture.dump();
       assert.ok(dump.every((entry) => !entry.includes(ticket)));
+      assert.ok(dump.every((entry) => !entry.includes("abcdefghijklmnopqrstuvwxyz012345")));
       if (name !== "memory") assert.ok(dump.some((entry) => entry.endsWith(ticketHash(ticket))));
     });
 
@@ -138,3 +146,16 @@ for (const [name, kind] of Object.entries(KINDS)) {
     });
   });
 }
+
+describe("sealTicketData", () => {
+  test("opens only with the ticket it was sealed under, and not once tampered with", () => {
+    const ticket = newTicket();
+    const sealed = sealTicketData(ticket, "the data");
+    assert.equal(openTicketData(ticket, sealed), "the data");
+    assert.equal(openTicketData(newTicket(), sealed), null);
+    const tampered = Buffer.from(sealed, "base64url");
+    tampered[tampered.length - 1]! ^= 1;
+    assert.equal(openTicketData(ticket, tampered.toString("base64url")), null);
+    assert.equal(openTicketData(ticket, "short"), null);
+  });
+});
