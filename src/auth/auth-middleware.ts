@@ -49,6 +49,6 @@ export const authMiddleware = (options: AuthOptions) => {
       const given = (scope as Partial<UserScope>).user;
       const user: AnyUser = given !== undefined ? given : await userFromSession(session, config);
       const fields: UserScope & ConfiguredScope = { user, [AUTH_CONFIG]: config };
-      await inner({ ...scope, ...fields }, receive, send);
+      return inner(Object.assign({}, scope, fields), receive, send);
     };
 };

@@ -54,5 +54,9 @@ export const cookieMiddleware =
   () =>
   <S extends HttpScope | WebsocketScope>(inner: Application<S & CookieScope>): Application<S> =>
     async function cookies(scope, receive, send) {
-      await inner({ ...scope, cookies: parseCookies(scope.headers) }, receive, send);
+      return inner(
+        Object.assign({}, scope, { cookies: parseCookies(scope.headers) }),
+        receive,
+        send,
+      );
     };

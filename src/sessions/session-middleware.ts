@@ -133,8 +133,8 @@ export const sessionMiddleware = (options: SessionMiddlewareOptions) => {
         send(
           event.type === "http.response.start" ? await finish(event, current, hadCookie) : event,
         );
-      await inner(
-        { ...scope, session: current },
+      return inner(
+        Object.assign({}, scope, { session: current }),
         receive,
         scope.type === "http" ? sendSaving : send,
       );
