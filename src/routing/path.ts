@@ -2,7 +2,7 @@ import { ImproperlyConfigured } from "../errors.js";
 import type { Application } from "../types/asgi.js";
 import { pathConverters } from "./path-converters.js";
 import type { PathConverter } from "./path-converters.js";
-import { routesByPathMarked } from "./route.js";
+import { nestedRouter } from "./route.js";
 import type { RoutableScope, Route, RouteMatch, RouteOptions, RoutePattern } from "./route.js";
 import type { KwargsMatch, PathKwargs, ProvidedBy } from "./route-kwargs.js";
 
@@ -100,7 +100,7 @@ export function path<R extends string, S extends RoutableScope>(
   application: Application<S> & KwargsMatch<S, PathKwargs<R>>,
   options: PathOptions = {},
 ): Route<ProvidedBy<S, PathKwargs<R>>> {
-  const nested = options.nested ?? routesByPathMarked(application);
+  const nested = options.nested ?? nestedRouter(application) !== undefined;
   return {
     pattern: compileRoute(route, !nested),
     // The route supplies what ProvidedBy leaves out of the scope type: the kwargs it captures.

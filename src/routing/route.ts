@@ -32,15 +32,30 @@ export interface RouteOptions {
   kwargs?: Record<string, unknown>;
 }
 
-const routesByPath = Symbol("switchboard.routesByPath");
+/** What a URL router chose for a scope: the application, and the scope to hand it. */
+export interface Resolved<S extends RoutableScope = RoutableScope> {
+  application: Application<S>;
+  scope: S;
+}
 
-/** Marks an application as a URL router, so `path()` lets it route what follows the match. */
-export function markRoutesByPath<A extends object>(application: A): A {
-  Object.defineProperty(application, routesByPath, { value: true });
+/** A URL router's lookup: the route for a scope, or `null` when none matches. */
+export type RouteLookup<S extends RoutableScope = RoutableScope> = (scope: S) => Resolved<S> | null;
+
+const routeLookup = Symbol("switchboard.routeLookup");
+
+/**
+ * Gives a URL router's application its lookup, so `path()` lets it route what follows the match
+ * and an outer router finds the route through it without calling it.
+ */
+export function markNestedRouter<A extends object, S extends RoutableScope>(
+  application: A,
+  lookup: RouteLookup<S>,
+): A {
+  Object.defineProperty(application, routeLookup, { value: lookup });
   return application;
 }
 
-/** Whether `application` is a URL router (or was marked as one). */
-export function routesByPathMarked(application: object): boolean {
-  return (application as { [routesByPath]?: boolean })[routesByPath] === true;
+/** The lookup of a URL router's application; `undefined` for any other application. */
+export function nestedRouter(application: object): RouteLookup | undefined {
+  return (application as { [routeLookup]?: RouteLookup })[routeLookup];
 }

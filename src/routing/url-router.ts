@@ -1,7 +1,7 @@
 import { ImproperlyConfigured, RouteNotFound } from "../errors.js";
 import type { Application, Receive, Send } from "../types/asgi.js";
-import { markRoutesByPath, routesByPathMarked } from "./route.js";
-import type { RoutableScope, Route } from "./route.js";
+import { markNestedRouter, nestedRouter } from "./route.js";
+import type { Resolved, RoutableScope, Route } from "./route.js";
 
 /** Options of {@link urlRouter}. */
 export interface UrlRouterOptions {
@@ -65,58 +65,53 @@ export function urlRouter<S extends RoutableScope>(
   routes: ReadonlyArray<Route<S>>,
   options: UrlRouterOptions = {},
 ): Application<S> {
-  const table = routes.map((route) => ({
-    route,
-    nested: routesByPathMarked(route.application),
-  }));
+  const table = routes.map((route) => ({ route, nested: nestedRouter(route.application) }));
   const logger = options.logger ?? console.warn;
 
-  /** Routes the connection to the first route from `first` on that matches. */
-  async function dispatch(scope: S, receive: Receive, send: Send, first: number): Promise<void> {
+  /**
+   * The application for the first route that matches, and the scope to give it; `null` when no
+   * route matches (a nested router that matches nothing lets the next route try).
+   */
+  function resolve(scope: S): Resolved<S> | null {
     const { path, rootPath } = scope;
-    if (path.startsWith(rootPath)) {
-      const rest = path.slice(rootPath.length);
-      const skipped = leadingSlashes(rest);
-      const relative = skipped === 0 ? rest : rest.slice(skipped);
-      for (let index = first; index < table.length; index++) {
-        const { route, nested } = table[index] as (typeof table)[number];
-        const match = route.pattern.match(relative);
-        if (match === null) continue;
-        const consumed = rest.slice(0, skipped + match.end);
-        const outer = scope.urlRoute;
-        const inner = {
-          ...scope,
-          // Like an ASGI root_path, without a trailing "/": the rest of the path keeps its "/".
-          rootPath: rootPath + (consumed.endsWith("/") ? consumed.slice(0, -1) : consumed),
-          urlRoute: {
-            args: outer ? [...outer.args, ...match.args] : match.args,
-            kwargs: { ...outer?.kwargs, ...match.kwargs, ...route.kwargs },
-          },
-          [insideRouter]: true,
-        };
-        if (!nested) return route.application(inner, receive, send);
-        try {
-          return await route.application(inner, receive, send);
-        } catch (error) {
-          // A nested router that matched nothing: go on with the next route, as Channels does.
-          if (error instanceof RouteNotFound) return dispatch(scope, receive, send, index + 1);
-          throw error;
-        }
-      }
+    if (!path.startsWith(rootPath)) return null;
+    const rest = path.slice(rootPath.length);
+    const skipped = leadingSlashes(rest);
+    const relative = skipped === 0 ? rest : rest.slice(skipped);
+    for (const { route, nested } of table) {
+      const match = route.pattern.match(relative);
+      if (match === null) continue;
+      const consumed = rest.slice(0, skipped + match.end);
+      const outer = scope.urlRoute;
+      const inner = Object.assign({}, scope, {
+        // Like an ASGI root_path, without a trailing "/": the rest of the path keeps its "/".
+        rootPath: rootPath + (consumed.endsWith("/") ? consumed.slice(0, -1) : consumed),
+        urlRoute: {
+          args: outer ? [...outer.args, ...match.args] : match.args,
+          kwargs: { ...outer?.kwargs, ...match.kwargs, ...route.kwargs },
+        },
+        [insideRouter]: true,
+      });
+      if (nested === undefined) return { application: route.application, scope: inner };
+      // The nested router's routes were checked against the scope this route hands it.
+      const found = nested(inner) as Resolved<S> | null;
+      if (found !== null) return found;
     }
-    if ((scope as MarkedScope)[insideRouter] === true) {
-      throw new RouteNotFound(`No route found for path "${path}".`);
-    }
-    logger(`No route found for path "${path}" (${scope.type}).`);
-    return refuse(scope, receive, send);
+    return null;
   }
 
-  return markRoutesByPath(async function urlRouter(scope: S, receive: Receive, send: Send) {
+  return markNestedRouter(async function urlRouter(scope: S, receive: Receive, send: Send) {
     if (scope.type !== "http" && scope.type !== "websocket") {
       throw new ImproperlyConfigured(
         `urlRouter routes HTTP and WebSocket scopes by path; a "${String((scope as { type: unknown }).type)}" scope has no path. Route channel scopes with channelNameRouter.`,
       );
     }
-    return dispatch(scope, receive, send, 0);
-  });
+    const found = resolve(scope);
+    if (found !== null) return found.application(found.scope, receive, send);
+    if ((scope as MarkedScope)[insideRouter] === true) {
+      throw new RouteNotFound(`No route found for path "${scope.path}".`);
+    }
+    logger(`No route found for path "${scope.path}" (${scope.type}).`);
+    return refuse(scope, receive, send);
+  }, resolve);
 }
