@@ -1,6 +1,7 @@
 import { BackendUnavailable, ImproperlyConfigured, SessionInterrupted } from "../errors.js";
 import type { SessionRecord, SessionStore } from "../stores/session-store.js";
 import type { JsonValue } from "./json-value.js";
+import { decodeSessionData, encodeSessionData, EXPIRY_KEY } from "./session-data.js";
 import { isSessionKey, newSessionKey } from "./session-key.js";
 
 export type { JsonValue } from "./json-value.js";
@@ -28,9 +29,6 @@ export interface SessionOptions {
  */
 export const DEFAULT_SESSION_MAX_AGE = 1_209_600;
 
-// Where the per-session expiry travels inside the stored data, as in Django: seconds, an ISO
-// date, or 0 for "when the browser closes".
-const EXPIRY_KEY = "_session_expiry";
 const CREATE_ATTEMPTS = 5;
 
 /**
@@ -61,7 +59,7 @@ export class Session {
   /** `null` until loaded. */
   #data: Map<string, JsonValue> | null = null;
   #expiry: number | string | null = null;
-  #loading: Promise<void> | null = null;
+  #loading: Promise<SessionRecord | null> | null = null;
 
   /**
    * @param sessionKey the key the client sent, if any; one that is not 32 `[a-z0-9]` characters
@@ -96,48 +94,50 @@ export class Session {
    * unloaded, so a later save cannot overwrite the real data with an empty session.
    */
   async load(): Promise<void> {
-    if (this.#data !== null) return;
-    if (this.#key === null) return this.#adopt(null);
-    // concurrent callers share one store read; a failed read may be retried
-    const loading = (this.#loading ??= this.#fetch(this.#key));
-    try {
-      await loading;
-    } finally {
-      if (this.#loading === loading) this.#loading = null;
-    }
+    if (this.#data === null) await this.#load();
   }
 
   async get<T extends JsonValue = JsonValue>(key: string): Promise<T | undefined> {
-    return (await this.#read()).get(key) as T | undefined;
+    const data = this.#data ?? (await this.#load());
+    this.accessed = true;
+    return data.get(key) as T | undefined;
   }
 
   async set(key: string, value: JsonValue): Promise<void> {
     if (key === EXPIRY_KEY) {
       throw new ImproperlyConfigured(`"${EXPIRY_KEY}" is reserved: use session.setExpiry().`);
     }
-    const data = await this.#read();
+    const data = this.#data ?? (await this.#load());
     data.set(key, value);
+    this.accessed = true;
     this.modified = true;
   }
 
   /** Removes `key`; resolves whether it was there (only then is the session modified). */
   async delete(key: string): Promise<boolean> {
-    const data = await this.#read();
+    const data = this.#data ?? (await this.#load());
     const existed = data.delete(key);
+    this.accessed = true;
     if (existed) this.modified = true;
     return existed;
   }
 
   async has(key: string): Promise<boolean> {
-    return (await this.#read()).has(key);
+    const data = this.#data ?? (await this.#load());
+    this.accessed = true;
+    return data.has(key);
   }
 
   async keys(): Promise<string[]> {
-    return [...(await this.#read()).keys()];
+    const data = this.#data ?? (await this.#load());
+    this.accessed = true;
+    return [...data.keys()];
   }
 
   async entries(): Promise<Array<[string, JsonValue]>> {
-    return [...(await this.#read()).entries()];
+    const data = this.#data ?? (await this.#load());
+    this.accessed = true;
+    return [...data.entries()];
   }
 
   /**
@@ -151,7 +151,8 @@ export class Session {
     if (value instanceof Date && Number.isNaN(value.getTime())) {
       throw new ImproperlyConfigured("setExpiry(Invalid Date): pass a valid Date.");
     }
-    await this.#read();
+    if (this.#data === null) await this.#load();
+    this.accessed = true;
     if (value === null && this.#expiry === null) return;
     this.#expiry = value instanceof Date ? value.toISOString() : value;
     this.modified = true;
@@ -181,7 +182,8 @@ export class Session {
    * key an attacker planted before authentication is worthless after it.
    */
   async cycleKey(): Promise<void> {
-    await this.#read();
+    if (this.#data === null) await this.#load();
+    this.accessed = true;
     const oldKey = this.#key;
     this.#key = await this.#createKey();
     this.modified = true;
@@ -219,34 +221,26 @@ export class Session {
     }
   }
 
-  /** Takes what the store answered, or an empty session without a key when it had nothing. */
-  #adopt(record: SessionRecord | null): void {
-    // flush() may have replaced the data while the store was answering: keep its result.
-    if (this.#data !== null) return;
-    const data = new Map<string, JsonValue>();
-    let expiry: number | string | null = null;
-    if (record === null) {
-      this.#key = null;
-    } else {
-      const stored = decode(record.data);
-      for (const [name, value] of Object.entries(stored)) {
-        if (name !== EXPIRY_KEY) data.set(name, value);
-        else if (isUsableExpiry(value)) expiry = value;
-      }
+  /** Reads the session, as `load()` says; concurrent callers share one store read. */
+  async #load(): Promise<Map<string, JsonValue>> {
+    if (this.#key === null) return this.#adopt(null);
+    const loading = (this.#loading ??= this.#store.load(this.#key));
+    try {
+      return this.#adopt(await loading);
+    } finally {
+      if (this.#loading === loading) this.#loading = null;
     }
+  }
+
+  /** Takes what the store answered, or an empty session without a key when it had nothing. */
+  #adopt(record: SessionRecord | null): Map<string, JsonValue> {
+    // flush() or a concurrent caller may have set the data while the store was answering: keep it.
+    if (this.#data !== null) return this.#data;
+    if (record === null) this.#key = null;
+    const { data, expiry } = decodeSessionData(record?.data ?? "{}");
     this.#data = data;
     this.#expiry = expiry;
-  }
-
-  async #fetch(key: string): Promise<void> {
-    this.#adopt(await this.#store.load(key));
-  }
-
-  /** The data, marking the session accessed; loads it first if needed. */
-  async #read(): Promise<Map<string, JsonValue>> {
-    if (this.#data === null) await this.load();
-    this.accessed = true;
-    return this.#loaded("reading it");
+    return data;
   }
 
   #loadedExpiry(): number | string | null {
@@ -265,9 +259,7 @@ export class Session {
   }
 
   #encode(): string {
-    const object: Record<string, JsonValue> = Object.fromEntries(this.#data ?? []);
-    if (this.#expiry !== null) object[EXPIRY_KEY] = this.#expiry;
-    return JSON.stringify(object);
+    return encodeSessionData(this.#data ?? new Map(), this.#expiry);
   }
 
   async #createKey(): Promise<string> {
@@ -282,26 +274,4 @@ export class Session {
         "what it is given (check its save() with mustCreate).",
     );
   }
-}
-
-// A tampered or foreign row may hold an expiry that names no instant ("soon", 1e308); it is
-// ignored, as the rest of a corrupt row is, rather than failing every later save of the session.
-function isUsableExpiry(value: JsonValue): value is number | string {
-  if (typeof value === "number")
-    return !Number.isNaN(new Date(Date.now() + value * 1000).getTime());
-  return typeof value === "string" && !Number.isNaN(Date.parse(value));
-}
-
-// Stored data that is not a JSON object (corrupt, or written by something else) reads as an
-// empty session, as in Django, rather than failing the request.
-function decode(text: string): Record<string, JsonValue> {
-  try {
-    const value: unknown = JSON.parse(text);
-    if (typeof value === "object" && value !== null && !Array.isArray(value)) {
-      return value as Record<string, JsonValue>;
-    }
-  } catch {
-    // fall through to the empty session
-  }
-  return {};
 }
