@@ -121,29 +121,21 @@ export class SqlSessionStore implements SessionStore {
     return this.#execute(this.#sql.clear, [Date.now()]);
   }
 
-  async #query<R extends object>(sql: string, params: unknown[]): Promise<R[]> {
-    try {
-      return await this.#db.query<R>(sql, params);
-    } catch (error) {
-      throw this.#explain(error);
-    }
+  #query<R extends object>(sql: string, params: unknown[]): Promise<R[]> {
+    return this.#db.query<R>(sql, params).catch((error: unknown) => this.#explain(error));
   }
 
-  async #execute(sql: string, params: unknown[]): Promise<number> {
-    try {
-      return await this.#db.execute(sql, params);
-    } catch (error) {
-      throw this.#explain(error);
-    }
+  #execute(sql: string, params: unknown[]): Promise<number> {
+    return this.#db.execute(sql, params).catch((error: unknown) => this.#explain(error));
   }
 
   // A missing table means migrate() never ran: say so instead of the driver's bare message.
-  #explain(error: unknown): unknown {
+  #explain(error: unknown): never {
     const missing =
       (error as { code?: unknown }).code === "42P01" ||
       /no such table/i.test((error as Error | undefined)?.message ?? "");
-    if (!missing) return error;
-    return new ImproperlyConfigured(
+    if (!missing) throw error;
+    throw new ImproperlyConfigured(
       `The session table ${this.#table} does not exist: run \`switchboard migrate\` or ` +
         "await store.migrate() once before using the store.",
       { cause: error },
