@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 
 /**
  * The name a session is stored under: the SHA-256 of its key, as 64 hex characters. Stores keep
@@ -14,5 +14,5 @@ import { createHash } from "node:crypto";
  * ```
  */
 export function sessionKeyHash(key: string): string {
-  return createHash("sha256").update(key).digest("hex");
+  return hash("sha256", key, "hex");
 }
