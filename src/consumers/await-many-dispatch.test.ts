@@ -122,6 +122,89 @@ describe("awaitManyDispatch", () => {
     assert.equal(a.reads, 1);
   });
 
+  test("goes on with the next event when recover returns, and with what recover's promise waits for", async () => {
+    const a = source();
+    const log: string[] = [];
+    const held = gate();
+    void awaitManyDispatch(
+      [a.read],
+      (event) => {
+        log.push(event);
+        if (event !== "ok") throw new Error(event);
+      },
+      async (event, error) => {
+        log.push(`recover ${event} from ${(error as Error).message}`);
+        if (event === "slow") await held.promise;
+      },
+    );
+    a.push("sync");
+    a.push("slow");
+    a.push("ok");
+    await settle();
+    assert.deepEqual(log, ["sync", "recover sync from sync", "slow", "recover slow from slow"]);
+    held.open();
+    await settle();
+    assert.equal(log.at(-1), "ok");
+  });
+
+  test("calls dispatch and recover on thisArg", async () => {
+    const a = source();
+    const target = { seen: [] as string[] };
+    const done = awaitManyDispatch(
+      [a.read],
+      function (this: typeof target, event: string) {
+        this.seen.push(event);
+        throw new Error("boom");
+      },
+      function (this: typeof target, event: string) {
+        this.seen.push(`recover ${event}`);
+        throw new StopConsumer("stop");
+      },
+      target,
+    );
+    a.push("1");
+    await assert.rejects(done, StopConsumer);
+    assert.deepEqual(target.seen, ["1", "recover 1"]);
+  });
+
+  test("ends with what recover throws or rejects with, without recovering from it", async () => {
+    for (const fail of failingBothWays("sync recovery", "async recovery")) {
+      const a = source();
+      let recoveries = 0;
+      const done = awaitManyDispatch(
+        [a.read],
+        () => Promise.reject(new Error("handler")),
+        () => {
+          recoveries++;
+          return fail();
+        },
+      );
+      a.push("1");
+      a.push("2");
+      await assert.rejects(done, /sync recovery|async recovery/);
+      assert.equal(recoveries, 1);
+      assert.equal(a.reads, 1);
+    }
+  });
+
+  test("never hands a StopConsumer to recover", async () => {
+    const a = source();
+    const stop = new StopConsumer("stop");
+    let recovered = false;
+    const done = awaitManyDispatch(
+      [a.read],
+      () => {
+        throw stop;
+      },
+      () => {
+        recovered = true;
+      },
+    );
+    a.push("1");
+    await assert.rejects(done, (error) => error === stop);
+    assert.equal(recovered, false);
+  });
+
   test("drops an event read after the loop ended, and reads that source no further", async () => {
     const late = source();
     const dispatched: string[] = [];

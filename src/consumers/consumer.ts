@@ -4,6 +4,7 @@ import { getChannelLayer } from "../layers/registry.js";
 import type { Application, Receive, Scope, Send, SendEvent } from "../types/asgi.js";
 import { awaitManyDispatch } from "./await-many-dispatch.js";
 import { handlerName, reserveConsumerMethods } from "./handler-name.js";
+import { CONNECTION_ENDED } from "./stops.js";
 
 /** Options of {@link Consumer.asApp}; `C` is the consumer class's instance type. */
 export interface ConsumerOptions<C = unknown> {
@@ -84,14 +85,14 @@ export class Consumer<S extends Scope = Scope> {
   ): Application<S> {
     const init = options.init ?? null;
     if (init !== null) checkInit(this, init);
-    const app: Application<S> = async (scope, receive, send) => {
+    const app: Application<S> = (scope, receive, send) => {
       const layer =
         options.channelLayer !== undefined
           ? options.channelLayer
           : getChannelLayer(this.channelLayerAlias);
       const consumer = new this();
       if (init !== null) Object.assign(consumer, init);
-      await consumer.run(scope, receive, send, layer);
+      return consumer.run(scope, receive, send, layer);
     };
     // Named after the class, so stack traces and logs say which consumer served the connection.
     Object.defineProperty(app, "name", { value: this.name });
@@ -123,21 +124,19 @@ export class Consumer<S extends Scope = Scope> {
     } else if (layer !== null) {
       this.channelName = await layer.newChannel();
     }
-    const channel = this.channelName;
-    const sources: Array<() => Promise<Dispatchable>> = [receive];
-    // The read of this consumer's own channel is abandoned when the connection ends.
+    let sources: Array<() => Promise<Dispatchable>> = [receive];
+    // Channels' `partial(layer.receive, channel_name)`; the read is abandoned as the connection ends.
     let channelRead: AbortController | null = null;
-    if (layer !== null && channel !== null) {
-      const reading = new AbortController();
-      sources.push(() => layer.receive(channel, reading.signal));
-      channelRead = reading;
+    if (layer !== null && this.channelName !== null) {
+      channelRead = new AbortController();
+      sources = [receive, layer.receive.bind(layer, this.channelName, channelRead.signal)];
     }
     try {
-      await awaitManyDispatch(sources, (message) => this.#handle(message));
+      await awaitManyDispatch(sources, this.dispatch, this.#recover, this);
     } catch (error) {
       // The loop ends only by throwing: StopConsumer is a clean end, anything else a failure.
-      channelRead?.abort();
-      if (error instanceof StopConsumer) return await this.teardown();
+      channelRead?.abort(CONNECTION_ENDED);
+      if (error instanceof StopConsumer) return this.teardown();
       await this.failed(error);
       try {
         await this.teardown();
@@ -155,17 +154,13 @@ export class Consumer<S extends Scope = Scope> {
   }
 
   /**
-   * Dispatches one event; a handler's failure goes to {@link handlerFailed}, except a
-   * `StopConsumer` and a failure of the client's disconnect handler, which end the connection
-   * (after a disconnect every later read hands the same disconnect back).
+   * Recovers from a handler's failure through {@link handlerFailed}, except from a failure of the
+   * client's disconnect handler, which ends the connection (after a disconnect every later read
+   * hands the same disconnect back). A `StopConsumer` never gets here: it ends the connection.
    */
-  async #handle(message: Dispatchable): Promise<void> {
-    try {
-      await this.dispatch(message);
-    } catch (error) {
-      if (error instanceof StopConsumer || DISCONNECTS.has(message.type)) throw error;
-      await this.handlerFailed(error);
-    }
+  #recover(message: Dispatchable, error: unknown): void | Promise<void> {
+    if (DISCONNECTS.has(message.type)) throw error;
+    return this.handlerFailed(error);
   }
 
   /**

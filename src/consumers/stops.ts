@@ -8,3 +8,8 @@ export const CLIENT_DISCONNECTED = Object.freeze(new StopConsumer("The client di
 
 /** Ends an HTTP consumer once its response was sent. */
 export const RESPONSE_SENT = Object.freeze(new StopConsumer("The response was sent."));
+
+/** Abandons the read of a consumer's own channel once its connection ended. */
+export const CONNECTION_ENDED = Object.freeze(
+  new StopConsumer("The connection ended; its channel is no longer read."),
+);
