@@ -12,6 +12,7 @@ import type {
   WebsocketDisconnectEvent,
   WebsocketReceiveEvent,
   WebsocketScope,
+  WebsocketSendEvent,
 } from "../types/asgi.js";
 import { Consumer } from "./consumer.js";
 import { reserveConsumerMethods } from "./handler-name.js";
@@ -53,18 +54,20 @@ export class WebsocketConsumer<S extends WebsocketScope = WebsocketScope> extend
   #joined: readonly string[] = [];
 
   /** Handles `websocket.connect`: joins `groups`, then calls {@link connect}. */
-  async websocketConnect(_event: WebsocketConnectEvent): Promise<void> {
+  websocketConnect(_event: WebsocketConnectEvent): void | Promise<void> {
     const { groups } = this.constructor as typeof WebsocketConsumer;
-    if (groups.length > 0) {
-      const { channelLayer: layer, channelName: channel } = this;
-      if (layer === null || channel === null) {
-        throw new ImproperlyConfigured(
-          `${this.constructor.name}.groups is set but no channel layer is configured: call setChannelLayer(layer) or pass asApp({ channelLayer }).`,
-        );
-      }
-      this.#joined = groups;
-      for (const group of groups) await layer.groupAdd(group, channel);
+    return groups.length > 0 ? this.#joinThenConnect(groups) : this.connect();
+  }
+
+  async #joinThenConnect(groups: readonly string[]): Promise<void> {
+    const { channelLayer: layer, channelName: channel } = this;
+    if (layer === null || channel === null) {
+      throw new ImproperlyConfigured(
+        `${this.constructor.name}.groups is set but no channel layer is configured: call setChannelLayer(layer) or pass asApp({ channelLayer }).`,
+      );
     }
+    this.#joined = groups;
+    for (const group of groups) await layer.groupAdd(group, channel);
     await this.connect();
   }
 
@@ -76,8 +79,12 @@ export class WebsocketConsumer<S extends WebsocketScope = WebsocketScope> extend
     return this.accept();
   }
 
-  /** Accepts the handshake, optionally choosing one of `scope.subprotocols` and adding headers. */
-  async accept(subprotocol: string | null = null, headers?: Headers): Promise<void> {
+  /**
+   * Accepts the handshake, optionally choosing one of `scope.subprotocols` and adding headers.
+   * Throws `ProtocolError` when the socket is no longer connecting or the client did not offer
+   * `subprotocol`.
+   */
+  accept(subprotocol: string | null = null, headers?: Headers): Promise<void> {
     if (this.#state !== "connecting") {
       throw new ProtocolError(`accept() called on a WebSocket that is already ${this.#state}.`);
     }
@@ -87,7 +94,7 @@ export class WebsocketConsumer<S extends WebsocketScope = WebsocketScope> extend
       );
     }
     this.#state = "accepted";
-    await this.sendEvent({ type: "websocket.accept", subprotocol, ...(headers && { headers }) });
+    return this.sendEvent({ type: "websocket.accept", subprotocol, ...(headers && { headers }) });
   }
 
   /**
@@ -95,7 +102,7 @@ export class WebsocketConsumer<S extends WebsocketScope = WebsocketScope> extend
    * nor bytes (which the server never sends, but a middleware or a test might) fails the consumer
    * with `ProtocolError` rather than reach {@link receive} as an empty frame.
    */
-  async websocketReceive(event: WebsocketReceiveEvent): Promise<void> {
+  websocketReceive(event: WebsocketReceiveEvent): void | Promise<void> {
     // typeof, not `!== undefined`: a message relayed through a layer may carry `text: null`.
     if (typeof event.text === "string") return this.receive({ text: event.text });
     if (event.bytes instanceof Uint8Array) return this.receive({ bytes: event.bytes });
@@ -111,17 +118,16 @@ export class WebsocketConsumer<S extends WebsocketScope = WebsocketScope> extend
    * Sends a frame to the client, then closes when `close` is `true` or a close code. Frames sent
    * after the socket was closed are dropped: the client can no longer receive them.
    */
-  async send(frame: WebsocketFrame, close: boolean | number = false): Promise<void> {
+  send(frame: WebsocketFrame, close: boolean | number = false): Promise<void> {
+    if (this.#state === "accepted" && close === false) return this.sendEvent(sendEventOf(frame));
+    return this.#sendThenClose(frame, close);
+  }
+
+  async #sendThenClose(frame: WebsocketFrame, close: boolean | number): Promise<void> {
     if (this.#state === "connecting") {
       throw new ProtocolError("send() before accept(): accept the connection in connect() first.");
     }
-    if (this.#state === "accepted") {
-      await this.sendEvent(
-        frame.text !== undefined
-          ? { type: "websocket.send", text: frame.text }
-          : { type: "websocket.send", bytes: frame.bytes },
-      );
-    }
+    if (this.#state === "accepted") await this.sendEvent(sendEventOf(frame));
     if (close !== false) await this.close(close === true ? undefined : close);
   }
 
@@ -139,7 +145,7 @@ export class WebsocketConsumer<S extends WebsocketScope = WebsocketScope> extend
   /** Handles `websocket.disconnect`: leaves `groups`, calls {@link disconnect}, stops the consumer. */
   async websocketDisconnect(event: WebsocketDisconnectEvent): Promise<void> {
     this.#state = "closed";
-    await this.#leaveGroups();
+    if (this.#joined.length > 0) await this.#leaveGroups();
     await this.disconnect(event.code);
     throw CLIENT_DISCONNECTED;
   }
@@ -164,8 +170,8 @@ export class WebsocketConsumer<S extends WebsocketScope = WebsocketScope> extend
     await this.close(code).catch(() => {});
   }
 
-  protected override async teardown(): Promise<void> {
-    await this.#leaveGroups();
+  protected override teardown(): Promise<void> {
+    return this.#leaveGroups();
   }
 
   /** Leaves the groups joined on connect. */
@@ -179,3 +185,9 @@ export class WebsocketConsumer<S extends WebsocketScope = WebsocketScope> extend
 }
 
 reserveConsumerMethods(WebsocketConsumer.prototype);
+
+function sendEventOf(frame: WebsocketFrame): WebsocketSendEvent {
+  return frame.text !== undefined
+    ? { type: "websocket.send", text: frame.text }
+    : { type: "websocket.send", bytes: frame.bytes };
+}
