@@ -136,7 +136,7 @@ export class Consumer<S extends Scope = Scope> {
     } catch (error) {
       // The loop ends only by throwing: StopConsumer is a clean end, anything else a failure.
       channelRead?.abort(CONNECTION_ENDED);
-      if (error instanceof StopConsumer) return this.teardown();
+      if (error instanceof StopConsumer) return await this.teardown();
       await this.failed(error);
       try {
         await this.teardown();
@@ -146,6 +146,7 @@ export class Consumer<S extends Scope = Scope> {
       throw error;
     } finally {
       // A worker's named channel outlives it; a connection's own channel ends with it.
+      const channel = this.channelName;
       if (layer !== null && channel !== null && scope.type !== "channel") {
         // If the layer is unreachable now, what the channel holds expires there by itself.
         await layer.discardChannel(channel).catch(() => {});
