@@ -84,7 +84,7 @@ export class WebsocketConsumer<S extends WebsocketScope = WebsocketScope> extend
    * Throws `ProtocolError` when the socket is no longer connecting or the client did not offer
    * `subprotocol`.
    */
-  accept(subprotocol: string | null = null, headers?: Headers): Promise<void> {
+  async accept(subprotocol: string | null = null, headers?: Headers): Promise<void> {
     if (this.#state !== "connecting") {
       throw new ProtocolError(`accept() called on a WebSocket that is already ${this.#state}.`);
     }
