@@ -1,4 +1,5 @@
 import type { Application, HttpScope, WebsocketScope } from "../types/asgi.js";
+import type { LiveScope } from "../live/live-socket.js";
 import type { AnyUser } from "../users/anonymous-user.js";
 import type { SessionScope } from "../sessions/session-middleware.js";
 import {
@@ -9,6 +10,7 @@ import {
 } from "./auth-config.js";
 import { userFromSession } from "./get-user.js";
 import { sessionOf } from "./session-keys.js";
+import { trackLiveSession } from "./track-live-session.js";
 
 /**
  * What {@link authMiddleware} (and `tokenAuthMiddleware`) add to the scope.
@@ -48,6 +50,9 @@ export const authMiddleware = (options: AuthOptions) => {
       const session = sessionOf(scope, "authMiddleware");
       const given = (scope as Partial<UserScope>).user;
       const user: AnyUser = given !== undefined ? given : await userFromSession(session, config);
+      if (given === undefined && user.isAuthenticated) {
+        trackLiveSession(scope as LiveScope, session, user, config);
+      }
       const fields: UserScope & ConfiguredScope = { user, [AUTH_CONFIG]: config };
       return inner(Object.assign({}, scope, fields), receive, send);
     };

@@ -51,6 +51,11 @@ export class OpenWebsocket {
     }
   }
 
+  /** Neither closing nor closed: a close now would send this side's code. */
+  get isOpen(): boolean {
+    return this.#ws.readyState === this.#ws.OPEN;
+  }
+
   close(code: number, reason?: string): void {
     try {
       this.#ws.close(code, reason);

@@ -1,5 +1,12 @@
 import type { IncomingMessage } from "node:http";
 import type { Socket } from "node:net";
+import type { LiveSessions } from "../live/live-sessions.js";
+import {
+  LIVE_SESSIONS,
+  LIVE_SOCKET,
+  type LiveScope,
+  type LiveSocket,
+} from "../live/live-socket.js";
 import type { Headers, HostPort, HttpScope, WebsocketScope } from "../types/asgi.js";
 import { HeaderPairs } from "./shared-header.js";
 import { SharedStrings } from "./shared-string.js";
@@ -47,13 +54,15 @@ export class ScopeBuilder {
   readonly #lowerNames = new Map<string, string>();
   readonly #pairs = new HeaderPairs();
   readonly #strings = new SharedStrings();
+  readonly #live: LiveSessions | undefined;
 
-  constructor(address: ServerAddress) {
+  constructor(address: ServerAddress, live?: LiveSessions) {
     this.serverAddress = address;
+    this.#live = live;
   }
 
   /** The scope of an HTTP request. */
-  http(req: IncomingMessage): HttpScope {
+  http(req: IncomingMessage): HttpScope & LiveScope {
     const fields = this.#requestFields(req, false);
     // one literal with every field: docs/performance.md#scopes-share-recurring-strings
     return {
@@ -68,11 +77,12 @@ export class ScopeBuilder {
       headers: fields.headers,
       client: fields.client,
       server: this.serverAddress(req.socket),
+      [LIVE_SESSIONS]: this.#live,
     };
   }
 
-  /** The scope of a WebSocket handshake request. */
-  websocket(req: IncomingMessage): WebsocketScope {
+  /** The scope of a WebSocket handshake request; `socket` is how the application reaches it. */
+  websocket(req: IncomingMessage, socket?: LiveSocket): WebsocketScope & LiveScope {
     const fields = this.#requestFields(req, true);
     return {
       type: "websocket",
@@ -86,6 +96,8 @@ export class ScopeBuilder {
       client: fields.client,
       server: this.serverAddress(req.socket),
       subprotocols: parseSubprotocols(req.headers["sec-websocket-protocol"]),
+      [LIVE_SESSIONS]: this.#live,
+      [LIVE_SOCKET]: socket,
     };
   }
 

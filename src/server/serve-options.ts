@@ -1,4 +1,5 @@
 import { ImproperlyConfigured } from "../errors.js";
+import type { LiveSessionsOptions } from "../live/live-sessions.js";
 import { consoleLogger } from "./logger.js";
 import type { Logger } from "./logger.js";
 
@@ -97,6 +98,12 @@ export interface ServeOptions {
   allowedHosts?: readonly string[] | null;
   /** Where access lines and errors go. Default {@link consoleLogger}. */
   logger?: Logger;
+  /**
+   * Live sessions: the channel layer revocations travel through, expiry granularity,
+   * re-validation interval and per-user socket cap (docs/live-sessions.md). Default: the layer
+   * installed with `setChannelLayer()`, 1 s, 30 s, no cap.
+   */
+  liveSessions?: LiveSessionsOptions;
 }
 
 /** {@link ServeOptions} with every default filled in and checked. */
@@ -121,6 +128,7 @@ const DEFAULTS: ResolvedServeOptions = {
   requestTimeoutMs: 300_000,
   allowedHosts: null,
   logger: consoleLogger,
+  liveSessions: {},
 };
 
 const POSITIVE = [

@@ -3,6 +3,7 @@ import { createServer } from "node:http";
 import type { IncomingMessage, Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
+import { LiveSessions } from "../live/live-sessions.js";
 import type { Application } from "../types/asgi.js";
 import { Activity } from "./activity.js";
 import { Admission } from "./admission.js";
@@ -39,6 +40,8 @@ export interface ServerHandle {
   readonly url: string;
   /** The underlying Node server, for what the options do not cover (TLS termination lives in front). */
   readonly server: Server;
+  /** This server's open authenticated sockets, e.g. to `revoke({ user, reason })` them. */
+  readonly liveSessions: LiveSessions;
   /**
    * Graceful shutdown: stops accepting, closes WebSockets with 1001, lets in-flight HTTP finish,
    * waits up to `timeoutMs` (default `shutdownTimeoutMs`) for applications to return, then
@@ -62,8 +65,12 @@ export async function serve(app: Application, options: ServeOptions = {}): Promi
   const { logger } = resolved;
   const upgrader = new Upgrader(resolved.maxMessageSize);
   const activity = new Activity();
+  const live = new LiveSessions({
+    logger: { info: (line) => logger.info(line) },
+    ...resolved.liveSessions,
+  });
   // the real port is known once bound, below; until then each socket is asked
-  const scopes = new ScopeBuilder(serverAddress("", 0));
+  const scopes = new ScopeBuilder(serverAddress("", 0), live);
   const context: WebsocketContext = {
     options: resolved,
     logger,
@@ -72,6 +79,7 @@ export async function serve(app: Application, options: ServeOptions = {}): Promi
     handshakes: new PendingHandshakes(),
     activity,
     scopes,
+    live,
   };
 
   let closing = false;
@@ -118,6 +126,7 @@ export async function serve(app: Application, options: ServeOptions = {}): Promi
   await once(server, "listening");
   const { port } = server.address() as AddressInfo;
   scopes.serverAddress = serverAddress(resolved.host, port);
+  live.start();
 
   const keepalive =
     resolved.keepaliveIntervalMs > 0
@@ -142,6 +151,7 @@ export async function serve(app: Application, options: ServeOptions = {}): Promi
   let closed: Promise<void> | null = null;
   const shutdown = async (timeoutMs: number) => {
     closing = true;
+    live.close();
     if (keepalive !== null) clearInterval(keepalive);
     clearInterval(handshakeSweep);
     if (addressSweep !== null) clearInterval(addressSweep);
@@ -175,6 +185,7 @@ export async function serve(app: Application, options: ServeOptions = {}): Promi
     port,
     url: `http://${resolved.host.includes(":") ? `[${resolved.host}]` : resolved.host}:${port}`,
     server,
+    liveSessions: live,
     close(closeOptions = {}) {
       closed ??= shutdown(closeOptions.timeoutMs ?? resolved.shutdownTimeoutMs);
       return closed;

@@ -1,6 +1,8 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { ProtocolError } from "../errors.js";
+import type { LiveSessions } from "../live/live-sessions.js";
+import type { LiveConnection, LiveSocket, RevocableSocket } from "../live/live-socket.js";
 import type {
   Application,
   Receive,
@@ -47,6 +49,8 @@ export interface WebsocketContext {
   handshakes: PendingHandshakes;
   activity: Activity;
   scopes: ScopeBuilder;
+  /** Authenticated sockets by session and user, to close them when their session ends. */
+  live: LiveSessions;
 }
 
 /**
@@ -55,7 +59,7 @@ export interface WebsocketContext {
  * (see {@link WebsocketHandshake}), then frames and close codes (see {@link OpenWebsocket}).
  * Exactly one phase is set while the connection lasts; neither once it ended.
  */
-export class WebsocketSession {
+export class WebsocketSession implements LiveSocket, RevocableSocket {
   readonly #context: WebsocketContext;
   readonly #scope: WebsocketScope;
   readonly #queue: EventQueue<WebsocketReceiveEvents>;
@@ -67,10 +71,14 @@ export class WebsocketSession {
   #rate: TokenBucket | null = null;
   /** Went over the rate: closing, and nothing more it sends is delivered. */
   #overRate = false;
+  /** This socket's entry in the live-session registry, while it has one. */
+  #live: object | null = null;
+  /** Why the registry closed the socket: what the application's websocket.disconnect reports. */
+  #revocation: { code: number; reason: string } | null = null;
 
   constructor(context: WebsocketContext, req: IncomingMessage, socket: Duplex, head: Buffer) {
     this.#context = context;
-    this.#scope = context.scopes.websocket(req);
+    this.#scope = context.scopes.websocket(req, this);
     this.#queue = new EventQueue(context.options.maxQueuedMessages, this, CONNECT);
     const deadline = this.#started + context.options.handshakeTimeoutMs;
     this.#handshake = new WebsocketHandshake(context.handshakes, this, req, socket, head, deadline);
@@ -185,8 +193,38 @@ export class WebsocketSession {
     // the socket outlives its close: docs/performance.md#links-cut-on-close
     this.#open = null;
     this.#context.sessions.delete(this);
-    this.#queue.finish({ type: "websocket.disconnect", code, reason });
-    this.#log("accepted", 101, code);
+    this.#release();
+    // a peer that does not echo the close frame reports another code than the one sent
+    const sent = this.#revocation ?? { code, reason };
+    this.#queue.finish({ type: "websocket.disconnect", code: sent.code, reason: sent.reason });
+    this.#log("accepted", 101, sent.code);
+  }
+
+  /** `authMiddleware` found the user: the registry closes the socket when the session ends. */
+  register(connection: LiveConnection): void {
+    if (this.#open === null && this.#handshake === null) return; // already over
+    this.#release();
+    this.#live = this.#context.live.add(connection, this);
+  }
+
+  optOut(): void {
+    this.#release();
+  }
+
+  /** The session ended: close now, or as soon as the application accepts. */
+  revoke(code: number, reason: string): void {
+    if (this.#open !== null) {
+      if (this.#open.isOpen) this.#revocation = { code, reason };
+      this.#open.close(code, reason);
+    } else if (this.#handshake !== null) {
+      this.#revocation = { code, reason };
+    }
+  }
+
+  #release(): void {
+    if (this.#live === null) return;
+    this.#context.live.remove(this.#live);
+    this.#live = null;
   }
 
   #dispatch(event: SendEvent): Promise<void> {
@@ -237,6 +275,7 @@ export class WebsocketSession {
     this.#open = new OpenWebsocket(ws, this);
     const { maxMessagesPerSecond, messageBurst } = this.#context.options;
     if (maxMessagesPerSecond > 0) this.#rate = new TokenBucket(messageBurst, performance.now());
+    if (this.#revocation !== null) this.#open.close(this.#revocation.code, this.#revocation.reason);
   }
 
   #close(code: number, reason: string): void {
@@ -255,6 +294,7 @@ export class WebsocketSession {
     this.#handshake?.end();
     this.#handshake = null;
     this.#context.sessions.delete(this);
+    this.#release();
     this.#queue.finish(event);
     this.#log(outcome, status, null);
   }

@@ -10,6 +10,7 @@ import type {
   Send,
   WebsocketScope,
 } from "../types/asgi.js";
+import { LIVE_SESSIONS, type LiveScope } from "../live/live-socket.js";
 import { DEFAULT_SESSION_MAX_AGE, Session } from "./session.js";
 import { sessionCookie } from "./session-cookie.js";
 
@@ -128,7 +129,10 @@ export const sessionMiddleware = (options: SessionMiddlewareOptions) => {
         );
       }
       const hadCookie = cookies[cookieName] !== undefined;
-      const current = new Session(store, cookies[cookieName] ?? null, { maxAge });
+      const current = new Session(store, cookies[cookieName] ?? null, {
+        maxAge,
+        onFlush: (scope as LiveScope)[LIVE_SESSIONS]?.sessionEnded,
+      });
       const sendSaving: Send = async (event) =>
         send(
           event.type === "http.response.start" ? await finish(event, current, hadCookie) : event,

@@ -17,6 +17,11 @@ export type { JsonValue } from "./json-value.js";
 export interface SessionOptions {
   /** Lifetime in seconds of a session with no expiry of its own. Default 1209600 (two weeks). */
   maxAge?: number;
+  /**
+   * Called by `flush()` with the key it deleted from the store, once deleted: the server uses it
+   * to close the WebSockets that session authenticated (docs/live-sessions.md).
+   */
+  onFlush?: (sessionKey: string) => void | Promise<void>;
 }
 
 /**
@@ -55,7 +60,9 @@ export class Session {
   accessed = false;
   readonly #store: SessionStore;
   readonly #maxAge: number;
+  readonly #onFlush: SessionOptions["onFlush"];
   #key: string | null;
+  #storedExpiresAt: Date | null = null;
   /** `null` until loaded. */
   #data: Map<string, JsonValue> | null = null;
   #expiry: number | string | null = null;
@@ -68,6 +75,7 @@ export class Session {
   constructor(store: SessionStore, sessionKey: string | null = null, options: SessionOptions = {}) {
     this.#store = store;
     this.#maxAge = options.maxAge ?? DEFAULT_SESSION_MAX_AGE;
+    this.#onFlush = options.onFlush;
     this.#key = sessionKey !== null && isSessionKey(sessionKey) ? sessionKey : null;
   }
 
@@ -81,6 +89,20 @@ export class Session {
     return (
       this.#key === null && (this.#data === null || this.#data.size === 0) && this.#expiry === null
     );
+  }
+
+  /** When the store said, at loading, that this session expires; `null` if it held none. */
+  get storedExpiresAt(): Date | null {
+    return this.#storedExpiresAt;
+  }
+
+  /**
+   * Asks the store again when this session expires: `null` when it is gone (flushed, expired,
+   * or never saved). The session's data is left as it is.
+   */
+  async storedExpiry(): Promise<Date | null> {
+    if (this.#key === null) return null;
+    return (await this.#store.load(this.#key))?.expiresAt ?? null;
   }
 
   /** Whether the data has been loaded (or replaced by `flush()`). */
@@ -198,7 +220,10 @@ export class Session {
     this.#key = null;
     this.accessed = true;
     this.modified = true;
-    if (oldKey !== null) await this.#store.delete(oldKey);
+    if (oldKey !== null) {
+      await this.#store.delete(oldKey);
+      await this.#onFlush?.(oldKey);
+    }
   }
 
   /**
@@ -237,6 +262,7 @@ export class Session {
     // flush() or a concurrent caller may have set the data while the store was answering: keep it.
     if (this.#data !== null) return this.#data;
     if (record === null) this.#key = null;
+    else this.#storedExpiresAt = record.expiresAt;
     const { data, expiry } = decodeSessionData(record?.data ?? "{}");
     this.#data = data;
     this.#expiry = expiry;

@@ -1,0 +1,68 @@
+/**
+ * An application for live-session tests: `POST /logout/` logs out, `/ws/` and `/free/` (opted
+ * out) accept authenticated sockets and record the code their consumer's `disconnect` saw.
+ */
+import { AUTH_CONFIG, resolveAuthConfig } from "../../src/auth/auth-config.js";
+import { authMiddlewareStack, type AuthScope } from "../../src/auth/auth-middleware-stack.js";
+import { login } from "../../src/auth/login.js";
+import { logout } from "../../src/auth/logout.js";
+import { ModelBackend } from "../../src/auth/model-backend.js";
+import { Passwords } from "../../src/auth/passwords.js";
+import { ScryptHasher } from "../../src/auth/scrypt-hasher.js";
+import { WebsocketConsumer } from "../../src/consumers/websocket-consumer.js";
+import { withoutLiveSession } from "../../src/live/without-live-session.js";
+import { path, protocolTypeRouter, urlRouter } from "../../src/routing/index.js";
+import { Session } from "../../src/sessions/session.js";
+import type { SessionStore } from "../../src/stores/session-store.js";
+import type { Application, HttpScope, WebsocketScope } from "../../src/types/asgi.js";
+import type { UserStore } from "../../src/users/user-store.js";
+import type { User } from "../../src/users/user.js";
+
+export const SECRET = "live-sessions-test-secret-0123456789abcdef";
+export const passwords = new Passwords({ hashers: [new ScryptHasher({ N: 1024 })] });
+
+/** Every `disconnect(code)` the consumers saw, in order. */
+export const disconnects: number[] = [];
+
+class Recorder extends WebsocketConsumer<WebsocketScope & AuthScope> {
+  override async connect() {
+    if (!this.scope.user.isAuthenticated) return this.close();
+    await this.accept();
+  }
+  override disconnect(code: number) {
+    disconnects.push(code);
+  }
+}
+
+export function liveApp(users: UserStore, store: SessionStore): Application {
+  const options = { store, backends: [new ModelBackend({ users, passwords })], secretKey: SECRET };
+  const http = authMiddlewareStack<HttpScope>(async (scope, receive, send) => {
+    await receive();
+    if (scope.path === "/logout/") await logout(scope);
+    await send({ type: "http.response.start", status: 200, headers: [] });
+    await send({ type: "http.response.body", body: new Uint8Array() });
+  }, options);
+  const websocket = authMiddlewareStack(
+    urlRouter([path("ws/", Recorder.asApp()), path("free/", withoutLiveSession(Recorder.asApp()))]),
+    options,
+  );
+  return protocolTypeRouter({ http, websocket });
+}
+
+/** A saved session in which `user` logged in; resolves its key, for a `sessionid` cookie. */
+export async function loggedIn(
+  store: SessionStore,
+  users: UserStore,
+  user: User,
+  expirySeconds?: number,
+): Promise<string> {
+  const session = new Session(store);
+  if (expirySeconds !== undefined) await session.setExpiry(expirySeconds);
+  const config = resolveAuthConfig({
+    backends: [new ModelBackend({ users, passwords })],
+    secretKey: SECRET,
+  });
+  await login({ session, [AUTH_CONFIG]: config }, user.withBackend("model"));
+  await session.save();
+  return session.sessionKey ?? "";
+}
