@@ -185,7 +185,7 @@ export class LiveSessions {
   async #listen(layer: ChannelLayer, signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
       try {
-        this.#channel ??= await layer.newChannel("switchboard.live!");
+        this.#channel ??= await layer.newChannel("switchboard.live");
         await layer.groupAdd(REVOKE_GROUP, this.#channel);
         for (;;) {
           const message = await layer.receive(this.#channel, signal);

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
 import type { TestContext } from "node:test";
+import { InMemoryChannelLayer } from "../../src/layers/in-memory-channel-layer.js";
 import { LIVE_SESSION_CLOSE_CODES as CODES } from "../../src/live/live-close-codes.js";
 import type { LiveSessionsOptions } from "../../src/live/live-sessions.js";
 import { closed, connect, startServer } from "../../src/server/test-server.js";
@@ -126,6 +127,20 @@ describe("live sessions over real sockets", { timeout: 30_000 }, () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     assert.equal(free.readyState, free.OPEN);
     free.close();
+  });
+
+  test("a revocation on one server reaches another through their shared layer", async (t) => {
+    const layer = new InMemoryChannelLayer();
+    const { open } = await start(t, { channelLayer: layer });
+    const other = await start(t, { channelLayer: layer });
+    const key = await loggedIn(store, users, ada);
+    const close = closed(await open(key));
+    await new Promise((resolve) => setTimeout(resolve, 50)); // both listeners joined the group
+    await other.server.handle.liveSessions.revoke({
+      session: sessionKeyHash(key),
+      reason: "elsewhere",
+    });
+    assert.deepEqual(await close, { code: CODES.sessionEnded, reason: "elsewhere" });
   });
 
   test("a socket over maxSocketsPerUser is closed with 4004 and one log line", async (t) => {
