@@ -16,3 +16,4 @@ export * from "./routing/index.js";
 export * from "./security/index.js";
 export * from "./consumers/index.js";
 export * from "./server/index.js";
+export * from "./live/index.js";

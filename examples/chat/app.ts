@@ -10,5 +10,5 @@ const settings = settingsFromEnv();
 const chat = await createChat(settings);
 
 export const application = chat.application;
-/** Limits and allowed hosts, which `switchboard serve` passes to the server. */
-export const serveOptions = chatServeOptions(settings);
+/** Limits, allowed hosts and live sessions, which `switchboard serve` passes to the server. */
+export const serveOptions = { ...chatServeOptions(settings), ...chat.serveOptions };

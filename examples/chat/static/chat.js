@@ -50,16 +50,26 @@ function showPresence(users) {
   presence.replaceChildren(...users.map((user) => element("li", "", user)));
 }
 
+// The server's live-session close codes (docs/live-sessions.md): the session ended (4001), the
+// credentials changed (4002), the session expired (4003); reconnecting would not help.
+const LOGGED_OUT_CODES = [4001, 4002, 4003];
+// Too many sockets open for this user (4004).
+const TOO_MANY_SOCKETS = 4004;
+
+function showLoggedOut(why) {
+  setStatus("logged out", "error");
+  const link = element("a", "", "Log in again");
+  link.href = `/login/?next=${encodeURIComponent(location.pathname)}`;
+  const notice = element("li", "notice", `${why} `);
+  notice.append(link);
+  log.append(notice);
+}
+
 // A refused handshake looks like any dropped connection to a page; /whoami/ tells them apart.
 async function explainRefusal() {
   const response = await fetch("/whoami/", { credentials: "same-origin" });
   if (response.status === 403) {
-    setStatus("logged out", "error");
-    const link = element("a", "", "Log in again");
-    link.href = `/login/?next=${encodeURIComponent(location.pathname)}`;
-    const notice = element("li", "notice", "You are no longer logged in. ");
-    notice.append(link);
-    log.append(notice);
+    showLoggedOut("You are no longer logged in.");
     return;
   }
   scheduleReconnect();
@@ -89,10 +99,15 @@ function connect() {
     if (frame.type === "message") addMessage(frame.user, frame.text);
     else if (frame.type === "presence") showPresence(frame.users);
   });
-  socket.addEventListener("close", () => {
+  socket.addEventListener("close", (event) => {
     setEnabled(false);
     showPresence([]);
-    if (opened) {
+    if (LOGGED_OUT_CODES.includes(event.code)) {
+      showLoggedOut(`Disconnected: ${event.reason}.`);
+    } else if (event.code === TOO_MANY_SOCKETS) {
+      setStatus("not connected", "error");
+      addNotice(`Disconnected: ${event.reason}. Close another tab, then reload this one.`);
+    } else if (opened) {
       addNotice("Connection lost.");
       scheduleReconnect();
     } else {
