@@ -1,3 +1,5 @@
+import { LIVE_SOCKET, type LiveScope } from "../live/live-socket.js";
+import { trackLiveSession } from "./track-live-session.js";
 import { ImproperlyConfigured } from "../errors.js";
 import { ROTATE_CSRF_TOKEN } from "../security/csrf-middleware.js";
 import type { CsrfScope } from "../security/csrf-middleware.js";
@@ -82,6 +84,9 @@ export async function login(
   const chosen = backendFor(config, user, backend);
   const hash = sessionAuthHash(user, config.secretKey);
   const storedId = await session.get(SESSION_KEY);
+  // this socket's old session ends below; the socket itself goes on, tracked under the new one
+  const socket = (scope as LiveScope)[LIVE_SOCKET];
+  socket?.optOut();
   const sameUser =
     storedId === String(user.id) &&
     sessionAuthHashMatches(await session.get(HASH_SESSION_KEY), user, config.secretKey);
@@ -96,5 +101,6 @@ export async function login(
   await chosen.recordLogin?.(user, when);
   const loggedIn = user.with({ lastLogin: when }).withBackend(chosen.name);
   scope.user = loggedIn;
+  if (socket !== undefined) trackLiveSession(scope as LiveScope, session, loggedIn, config);
   await config.signals.userLoggedIn.send({ user: loggedIn, scope });
 }

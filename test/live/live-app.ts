@@ -9,10 +9,11 @@ import { logout } from "../../src/auth/logout.js";
 import { ModelBackend } from "../../src/auth/model-backend.js";
 import { Passwords } from "../../src/auth/passwords.js";
 import { ScryptHasher } from "../../src/auth/scrypt-hasher.js";
-import { WebsocketConsumer } from "../../src/consumers/websocket-consumer.js";
+import { WebsocketConsumer, type WebsocketFrame } from "../../src/consumers/websocket-consumer.js";
 import { withoutLiveSession } from "../../src/live/without-live-session.js";
 import { path, protocolTypeRouter, urlRouter } from "../../src/routing/index.js";
 import { Session } from "../../src/sessions/session.js";
+import { sessionKeyHash } from "../../src/sessions/session-key-hash.js";
 import type { SessionStore } from "../../src/stores/session-store.js";
 import type { Application, HttpScope, WebsocketScope } from "../../src/types/asgi.js";
 import type { UserStore } from "../../src/users/user-store.js";
@@ -28,6 +29,17 @@ class Recorder extends WebsocketConsumer<WebsocketScope & AuthScope> {
   override async connect() {
     if (!this.scope.user.isAuthenticated) return this.close();
     await this.accept();
+  }
+  /** `logout`, or `login`: logs in again and answers the new session's hash. */
+  override async receive({ text }: WebsocketFrame) {
+    if (text === "logout") {
+      await logout(this.scope);
+      await this.send({ text: "logged out" });
+    } else if (text === "login" && this.scope.user.isAuthenticated) {
+      await login(this.scope, this.scope.user);
+      await this.scope.session.save();
+      await this.send({ text: sessionKeyHash(this.scope.session.sessionKey ?? "") });
+    }
   }
   override disconnect(code: number) {
     disconnects.push(code);

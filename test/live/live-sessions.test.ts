@@ -4,7 +4,7 @@ import type { TestContext } from "node:test";
 import { InMemoryChannelLayer } from "../../src/layers/in-memory-channel-layer.js";
 import { LIVE_SESSION_CLOSE_CODES as CODES } from "../../src/live/live-close-codes.js";
 import type { LiveSessionsOptions } from "../../src/live/live-sessions.js";
-import { closed, connect, startServer } from "../../src/server/test-server.js";
+import { closed, connect, nextMessage, startServer } from "../../src/server/test-server.js";
 import { sessionKeyHash } from "../../src/sessions/session-key-hash.js";
 import { InMemorySessionStore } from "../../src/stores/in-memory-session-store.js";
 import { SqliteDatabase } from "../../src/stores/sqlite-database.js";
@@ -56,6 +56,31 @@ describe("live sessions over real sockets", { timeout: 30_000 }, () => {
     await waitFor(() => disconnects.length === 2);
     assert.deepEqual(disconnects, [CODES.sessionEnded, CODES.sessionEnded]);
     other.close();
+  });
+
+  test("a logout from a consumer keeps its own socket, anonymous, and closes the session's others", async (t) => {
+    const { open } = await start(t);
+    const key = await loggedIn(store, users, ada);
+    const [self, sibling] = [await open(key), await open(key)];
+    const close = closed(sibling);
+    const answer = nextMessage(self);
+    self.send("logout");
+    assert.equal((await answer).data.toString(), "logged out");
+    assert.equal((await close).code, CODES.sessionEnded);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(self.readyState, self.OPEN);
+    self.close();
+  });
+
+  test("a login over a socket moves it to the new session", async (t) => {
+    const { server, open } = await start(t);
+    const socket = await open(await loggedIn(store, users, ada));
+    const answer = nextMessage(socket);
+    socket.send("login");
+    const newHash = (await answer).data.toString();
+    const close = closed(socket);
+    await server.handle.liveSessions.revoke({ session: newHash, reason: "new one ended" });
+    assert.deepEqual(await close, { code: CODES.sessionEnded, reason: "new one ended" });
   });
 
   test("revoke({ user }) closes every socket of that user with 4002, not another user's", async (t) => {
