@@ -1,9 +1,8 @@
 import { ImproperlyConfigured } from "../errors.js";
 import type { AuthBackend } from "./auth-backend.js";
 import { AuthSignals } from "./auth-signals.js";
-import type { User } from "../users/user.js";
 import { checkSecretKey, checkSecretKeyFallbacks } from "./secret-key.js";
-import { rememberSessionAuthHashes } from "./session-auth-hash.js";
+import { rememberSessionAuthHashes, type AuthHashFields } from "./session-auth-hash.js";
 
 /** Options shared by `authMiddleware` and `authMiddlewareStack`. */
 export interface AuthOptions {
@@ -32,7 +31,7 @@ export interface AuthConfig {
   readonly secretKeyFallbacks: readonly string[];
   readonly signals: AuthSignals;
   /** `sessionAuthHash(user, secretKey)`, remembered per password hash. */
-  readonly sessionAuthHash: (user: Pick<User, "passwordHash">) => string;
+  readonly sessionAuthHash: (user: AuthHashFields) => string;
 }
 
 /**

@@ -18,6 +18,7 @@ export { getUser } from "./get-user.js";
 export { login } from "./login.js";
 export type { LoginScope } from "./login.js";
 export { logout } from "./logout.js";
+export { logoutEverywhere } from "./logout-everywhere.js";
 export { ModelBackend } from "./model-backend.js";
 export type { ModelBackendOptions } from "./model-backend.js";
 export type { PasswordHasher } from "./password-hasher.js";

@@ -8,18 +8,26 @@ const PURPOSE = "switchboard.auth.sessionAuthHash\0";
 // Bounds what rememberSessionAuthHashes keeps, so many users cannot grow it: a full map starts again.
 const MAX_REMEMBERED = 4096;
 
+/** What the session auth hash is made of: the password hash and the user's session version. */
+export type AuthHashFields = Pick<User, "passwordHash"> & { sessionVersion?: number };
+
 /**
  * Django's `get_session_auth_hash`: an HMAC-SHA256 of the user's password hash, keyed by the
  * secret. Stored in the session at login; when the password changes the hash no longer matches
- * and every other session of that user becomes anonymous.
+ * and every other session of that user becomes anonymous. A `sessionVersion` above 0 (bumped by
+ * `logoutEverywhere`) is mixed in, so bumping it does the same without a password change; at 0
+ * the hash is Django's, so sessions made before the version existed stay valid.
  *
  * @example
  * ```ts
  * await session.set(HASH_SESSION_KEY, sessionAuthHash(user, secretKey));
  * ```
  */
-export function sessionAuthHash(user: Pick<User, "passwordHash">, secretKey: string): string {
-  return createHmac("sha256", secretKey).update(PURPOSE).update(user.passwordHash).digest("hex");
+export function sessionAuthHash(user: AuthHashFields, secretKey: string): string {
+  const hmac = createHmac("sha256", secretKey).update(PURPOSE).update(user.passwordHash);
+  const version = user.sessionVersion ?? 0;
+  if (version > 0) hmac.update(`\0${version}`);
+  return hmac.digest("hex");
 }
 
 /**
@@ -33,16 +41,15 @@ export function sessionAuthHash(user: Pick<User, "passwordHash">, secretKey: str
  * hashFor(user) === sessionAuthHash(user, secretKey); // true
  * ```
  */
-export function rememberSessionAuthHashes(
-  secretKey: string,
-): (user: Pick<User, "passwordHash">) => string {
+export function rememberSessionAuthHashes(secretKey: string): (user: AuthHashFields) => string {
   const made = new Map<string, string>();
   return function rememberedSessionAuthHash(user) {
-    let hash = made.get(user.passwordHash);
+    const fields = `${user.passwordHash}\0${user.sessionVersion ?? 0}`;
+    let hash = made.get(fields);
     if (hash === undefined) {
       hash = sessionAuthHash(user, secretKey);
       if (made.size >= MAX_REMEMBERED) made.clear();
-      made.set(user.passwordHash, hash);
+      made.set(fields, hash);
     }
     return hash;
   };
@@ -58,7 +65,7 @@ export function rememberSessionAuthHashes(
  */
 export function sessionAuthHashMatches(
   stored: unknown,
-  user: Pick<User, "passwordHash">,
+  user: AuthHashFields,
   secretKey: string,
 ): boolean {
   return sessionAuthHashIs(stored, sessionAuthHash(user, secretKey));

@@ -13,12 +13,14 @@ interface UserRow {
   is_superuser: boolean | number;
   last_login: Date | string | null;
   date_joined: Date | string;
+  session_version: number | string;
 }
 
 const COLUMNS =
-  "id, username, password_hash, is_active, is_staff, is_superuser, last_login, date_joined";
+  "id, username, password_hash, is_active, is_staff, is_superuser, last_login, date_joined, session_version";
 const CHANGE_COLUMNS: Record<keyof UserChanges, string> = {
   passwordHash: "password_hash",
+  sessionVersion: "session_version",
   isActive: "is_active",
   isStaff: "is_staff",
   isSuperuser: "is_superuser",
@@ -34,6 +36,7 @@ function toUser(row: UserRow): User {
     isSuperuser: Boolean(row.is_superuser),
     lastLogin: row.last_login === null ? null : new Date(row.last_login),
     dateJoined: new Date(row.date_joined),
+    sessionVersion: Number(row.session_version),
   });
 }
 
@@ -78,9 +81,24 @@ export class SqlUserStore implements UserStore {
         is_staff ${flag} NOT NULL,
         is_superuser ${flag} NOT NULL,
         last_login ${time},
-        date_joined ${time} NOT NULL
+        date_joined ${time} NOT NULL,
+        session_version INTEGER NOT NULL DEFAULT 0
       )`,
     );
+    // tables made before logoutEverywhere existed
+    const columns =
+      this.#db.dialect === "sqlite"
+        ? await this.#db.query<{ name: string }>(
+            "SELECT name FROM pragma_table_info('switchboard_user')",
+          )
+        : await this.#db.query<{ name: string }>(
+            "SELECT column_name AS name FROM information_schema.columns WHERE table_name = 'switchboard_user' AND table_schema = current_schema()",
+          );
+    if (!columns.some(({ name }) => name === "session_version")) {
+      await this.#db.execute(
+        "ALTER TABLE switchboard_user ADD COLUMN session_version INTEGER NOT NULL DEFAULT 0",
+      );
+    }
   }
 
   async getById(id: number): Promise<User | null> {

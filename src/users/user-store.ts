@@ -14,6 +14,8 @@ export interface NewUser {
 /** Fields `UserStore.update` may change. Usernames are fixed once created. */
 export interface UserChanges {
   passwordHash?: string;
+  /** See `User.sessionVersion`; `logoutEverywhere` bumps it. */
+  sessionVersion?: number;
   isActive?: boolean;
   isStaff?: boolean;
   isSuperuser?: boolean;

@@ -11,6 +11,8 @@ export interface UserFields {
   isSuperuser: boolean;
   lastLogin: Date | null;
   dateJoined: Date;
+  /** Bumped by `logoutEverywhere`: part of the session auth hash, so every session ends. Default 0. */
+  sessionVersion?: number;
 }
 
 /**
@@ -37,6 +39,7 @@ export class User implements Readonly<UserFields> {
   readonly isSuperuser: boolean;
   readonly lastLogin: Date | null;
   readonly dateJoined: Date;
+  readonly sessionVersion: number;
   readonly backend: string | undefined;
 
   constructor(fields: UserFields, backend?: string) {
@@ -48,6 +51,7 @@ export class User implements Readonly<UserFields> {
     this.isSuperuser = fields.isSuperuser;
     this.lastLogin = fields.lastLogin;
     this.dateJoined = fields.dateJoined;
+    this.sessionVersion = fields.sessionVersion ?? 0;
     this.backend = backend;
   }
 

@@ -1,11 +1,13 @@
 /**
- * An application for live-session tests: `POST /logout/` logs out, `/ws/` and `/free/` (opted
+ * An application for live-session tests: `POST /logout/` logs out, `/logout-everywhere/` ends
+ * all the user's sessions, `/ws/` and `/free/` (opted
  * out) accept authenticated sockets and record the code their consumer's `disconnect` saw.
  */
 import { AUTH_CONFIG, resolveAuthConfig } from "../../src/auth/auth-config.js";
 import { authMiddlewareStack, type AuthScope } from "../../src/auth/auth-middleware-stack.js";
 import { login } from "../../src/auth/login.js";
 import { logout } from "../../src/auth/logout.js";
+import { logoutEverywhere } from "../../src/auth/logout-everywhere.js";
 import { ModelBackend } from "../../src/auth/model-backend.js";
 import { Passwords } from "../../src/auth/passwords.js";
 import { ScryptHasher } from "../../src/auth/scrypt-hasher.js";
@@ -51,6 +53,7 @@ export function liveApp(users: UserStore, store: SessionStore): Application {
   const http = authMiddlewareStack<HttpScope>(async (scope, receive, send) => {
     await receive();
     if (scope.path === "/logout/") await logout(scope);
+    if (scope.path === "/logout-everywhere/") await logoutEverywhere(scope, users);
     await send({ type: "http.response.start", status: 200, headers: [] });
     await send({ type: "http.response.body", body: new Uint8Array() });
   }, options);

@@ -83,6 +83,26 @@ describe("live sessions over real sockets", { timeout: 30_000 }, () => {
     assert.deepEqual(await close, { code: CODES.sessionEnded, reason: "new one ended" });
   });
 
+  test("logoutEverywhere ends every session and socket of the user, and no other user's", async (t) => {
+    const { server, open } = await start(t);
+    const eve = await users.create({ username: "eve", passwordHash: await passwords.hash("pw") });
+    const [here, there] = [await loggedIn(store, users, eve), await loggedIn(store, users, eve)];
+    const sockets = [await open(here), await open(there)];
+    const bobs = await open(await loggedIn(store, users, bob));
+    const closes = Promise.all(sockets.map(closed));
+    const response = await fetch(`${server.handle.url}/logout-everywhere/`, {
+      method: "POST",
+      headers: { cookie: `sessionid=${here}` },
+    });
+    assert.equal(response.status, 200);
+    const [onHere, onThere] = await closes;
+    assert.deepEqual(onHere, { code: CODES.sessionEnded, reason: "session ended" });
+    assert.deepEqual(onThere, { code: CODES.sessionEnded, reason: "logged out everywhere" });
+    await assert.rejects(open(there), /refused with 403/, "the other session is anonymous now");
+    assert.equal(bobs.readyState, bobs.OPEN);
+    bobs.close();
+  });
+
   test("revoke({ user }) closes every socket of that user with 4002, not another user's", async (t) => {
     const { server, open } = await start(t);
     const [a1, a2, b] = await Promise.all([
@@ -194,3 +214,21 @@ describe("live sessions over real sockets", { timeout: 30_000 }, () => {
 async function waitFor(condition: () => boolean): Promise<void> {
   while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
 }
+
+test("SqlUserStore.migrate adds session_version to a table made before it existed", async () => {
+  const db = new SqliteDatabase(":memory:");
+  await db.execute(
+    `CREATE TABLE switchboard_user (id INTEGER PRIMARY KEY AUTOINCREMENT, username TEXT NOT NULL UNIQUE,
+      password_hash TEXT NOT NULL, is_active INTEGER NOT NULL, is_staff INTEGER NOT NULL,
+      is_superuser INTEGER NOT NULL, last_login TEXT, date_joined TEXT NOT NULL)`,
+  );
+  await db.execute(
+    "INSERT INTO switchboard_user VALUES (1, 'old', 'x', 1, 0, 0, NULL, '2020-01-01T00:00:00Z')",
+  );
+  const users = new SqlUserStore(db);
+  await users.migrate();
+  await users.migrate();
+  assert.equal((await users.getById(1))?.sessionVersion, 0);
+  assert.equal((await users.update(1, { sessionVersion: 3 }))?.sessionVersion, 3);
+  db.close();
+});
