@@ -4,7 +4,7 @@ import { getChannelLayer } from "../layers/registry.js";
 import { sessionKeyHash } from "../sessions/session-key-hash.js";
 import { ExpiryWheel } from "./expiry-wheel.js";
 import { LIVE_SESSION_CLOSE_CODES as CODES } from "./live-close-codes.js";
-import type { LiveConnection, RevocableSocket } from "./live-socket.js";
+import type { LiveCheck, LiveConnection, RevocableSocket } from "./live-socket.js";
 import { isRevokeMessage, REVOKE_GROUP, type RevokeMessage } from "./revoke-message.js";
 
 /**
@@ -39,6 +39,8 @@ interface Entry {
   readonly connection: LiveConnection;
   readonly socket: RevocableSocket;
   expiresAt: number | null;
+  /** False once removed: a re-validation that answers later must not schedule it again. */
+  registered: boolean;
 }
 
 // Re-validations run this many at a time, so a sweep of many sockets does not flood the stores.
@@ -68,6 +70,7 @@ export class LiveSessions {
   #abort: AbortController | null = null;
   #timers: NodeJS.Timeout[] = [];
   #layerDown = false;
+  #sweeping = false;
 
   constructor(options: LiveSessionsOptions = {}) {
     this.#options = {
@@ -129,7 +132,12 @@ export class LiveSessions {
       socket.revoke(CODES.tooManySockets, "too many open connections for this user");
       return null;
     }
-    const entry: Entry = { connection, socket, expiresAt: connection.expiresAt?.getTime() ?? null };
+    const entry: Entry = {
+      connection,
+      socket,
+      expiresAt: connection.expiresAt?.getTime() ?? null,
+      registered: true,
+    };
     index(this.#bySession, connection.sessionHash, entry);
     index(this.#byUser, connection.userId, entry);
     if (entry.expiresAt !== null) this.#wheel.add(entry, entry.expiresAt);
@@ -139,6 +147,7 @@ export class LiveSessions {
   /** Stops tracking what {@link add} returned (the socket closed or opted out). */
   remove(handle: object): void {
     const entry = handle as Entry;
+    entry.registered = false;
     unindex(this.#bySession, entry.connection.sessionHash, entry);
     unindex(this.#byUser, entry.connection.userId, entry);
     this.#wheel.delete(entry);
@@ -173,9 +182,16 @@ export class LiveSessions {
 
   /** Checks every open socket against the stores and closes those no longer valid. */
   async revalidateAll(): Promise<void> {
-    const entries = [...this.#byUser.values()].flatMap((set) => [...set]);
-    for (let i = 0; i < entries.length; i += BATCH) {
-      await Promise.all(entries.slice(i, i + BATCH).map((entry) => this.#revalidate(entry)));
+    // slow stores: a sweep still running when the next is due is not doubled
+    if (this.#sweeping) return;
+    this.#sweeping = true;
+    try {
+      const entries = [...this.#byUser.values()].flatMap((set) => [...set]);
+      for (let i = 0; i < entries.length; i += BATCH) {
+        await Promise.all(entries.slice(i, i + BATCH).map((entry) => this.#revalidate(entry)));
+      }
+    } finally {
+      this.#sweeping = false;
     }
     // renews the membership on layers whose groups expire
     if (this.#channel !== null)
@@ -221,12 +237,18 @@ export class LiveSessions {
 
   /** Asks the stores about one socket: closes it, or schedules its (possibly moved) expiry. */
   async #revalidate(entry: Entry): Promise<void> {
-    let check;
+    let check: LiveCheck;
     try {
       check = await entry.connection.revalidate();
     } catch {
-      return; // a store that is down is not a logout; the next sweep asks again
+      // a store that is down is not a logout: a due socket is asked again a step later
+      const due = entry.expiresAt !== null && entry.expiresAt <= Date.now();
+      if (entry.registered && due) {
+        this.#wheel.add(entry, Date.now() + this.#options.expiryGranularityMs);
+      }
+      return;
     }
+    if (!entry.registered) return; // the socket closed meanwhile
     if ("end" in check) {
       if (check.end === "credentials") {
         this.#close(entry, CODES.credentialsChanged, "credentials changed");

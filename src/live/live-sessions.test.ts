@@ -1,0 +1,55 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { LiveSessions } from "./live-sessions.js";
+import type { LiveCheck, LiveConnection } from "./live-socket.js";
+
+function connection(revalidate: () => Promise<LiveCheck>): LiveConnection {
+  return { sessionHash: "h", userId: "1", expiresAt: new Date(Date.now() - 1), revalidate };
+}
+
+describe("LiveSessions", () => {
+  test("does not schedule a socket again when it closed during its re-validation", async () => {
+    const live = new LiveSessions({ channelLayer: null, expiryGranularityMs: 10 });
+    let answer: (check: LiveCheck) => void = () => {};
+    let asked = 0;
+    const handle = live.add(
+      connection(() => {
+        asked++;
+        return new Promise((resolve) => (answer = resolve));
+      }),
+      { revoke: () => assert.fail("not revoked") },
+    );
+    live.start();
+    while (asked === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    live.remove(handle!);
+    answer({ expiresAt: new Date(Date.now() - 1) });
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    live.close();
+    assert.equal(asked, 1);
+    assert.equal(live.size, 0);
+  });
+
+  test("keeps a socket open while its store cannot answer, and asks again", async () => {
+    const live = new LiveSessions({ channelLayer: null, expiryGranularityMs: 10 });
+    let asked = 0;
+    live.add(
+      connection(() => {
+        asked++;
+        return Promise.reject(new Error("store down"));
+      }),
+      { revoke: () => assert.fail("a store that is down is not a logout") },
+    );
+    live.start();
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    live.close();
+    assert.ok(asked >= 2, `asked ${asked} times`);
+    assert.equal(live.size, 1);
+  });
+
+  test("refuses a revocation whose reason does not fit a close frame", async () => {
+    const live = new LiveSessions({ channelLayer: null });
+    await assert.rejects(live.revoke({ user: "1", reason: "x".repeat(124) }), {
+      code: "IMPROPERLY_CONFIGURED",
+    });
+  });
+});
