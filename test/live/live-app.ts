@@ -81,3 +81,8 @@ export async function loggedIn(
   await session.save();
   return session.sessionKey ?? "";
 }
+
+/** A user with the password "pw". */
+export async function createUser(users: UserStore, username: string): Promise<User> {
+  return users.create({ username, passwordHash: await passwords.hash("pw") });
+}

@@ -9,8 +9,9 @@ import { sessionKeyHash } from "../../src/sessions/session-key-hash.js";
 import { InMemorySessionStore } from "../../src/stores/in-memory-session-store.js";
 import { SqliteDatabase } from "../../src/stores/sqlite-database.js";
 import { SqlUserStore } from "../../src/users/sql-user-store.js";
+import type { UserChanges } from "../../src/users/user-store.js";
 import type { User } from "../../src/users/user.js";
-import { disconnects, liveApp, loggedIn, passwords } from "./live-app.js";
+import { createUser, disconnects, liveApp, loggedIn, passwords } from "./live-app.js";
 
 describe("live sessions over real sockets", { timeout: 30_000 }, () => {
   const db = new SqliteDatabase(":memory:");
@@ -21,8 +22,7 @@ describe("live sessions over real sockets", { timeout: 30_000 }, () => {
 
   before(async () => {
     await users.migrate();
-    ada = await users.create({ username: "ada", passwordHash: await passwords.hash("pw") });
-    bob = await users.create({ username: "bob", passwordHash: await passwords.hash("pw") });
+    [ada, bob] = [await createUser(users, "ada"), await createUser(users, "bob")];
   });
   after(() => db.close());
   beforeEach(() => {
@@ -85,7 +85,7 @@ describe("live sessions over real sockets", { timeout: 30_000 }, () => {
 
   test("logoutEverywhere ends every session and socket of the user, and no other user's", async (t) => {
     const { server, open } = await start(t);
-    const eve = await users.create({ username: "eve", passwordHash: await passwords.hash("pw") });
+    const eve = await createUser(users, "eve");
     const [here, there] = [await loggedIn(store, users, eve), await loggedIn(store, users, eve)];
     const sockets = [await open(here), await open(there)];
     const bobs = await open(await loggedIn(store, users, bob));
@@ -117,30 +117,27 @@ describe("live sessions over real sockets", { timeout: 30_000 }, () => {
     b.close();
   });
 
-  test("a password change made where no layer reaches closes the user's sockets at re-validation", async (t) => {
-    const { open } = await start(t, { revalidateIntervalMs: 100 });
-    const carl = await users.create({ username: "carl", passwordHash: await passwords.hash("pw") });
-    const socket = await open(await loggedIn(store, users, carl));
-    const bobs = await open(await loggedIn(store, users, bob));
-    const close = closed(socket);
-    await users.update(carl.id, { passwordHash: await passwords.hash("new") });
-    assert.deepEqual(await close, {
-      code: CODES.credentialsChanged,
-      reason: "credentials changed",
+  const changes: Array<[string, () => Promise<UserChanges>]> = [
+    ["a password change", async () => ({ passwordHash: await passwords.hash("new") })],
+    ["making the user inactive", async () => ({ isActive: false })],
+  ];
+  for (const [what, change] of changes) {
+    test(`${what}, made where no layer reaches, closes the user's sockets at re-validation`, async (t) => {
+      const { open } = await start(t, { revalidateIntervalMs: 100 });
+      const carl = await createUser(users, `carl-${what}`);
+      const socket = await open(await loggedIn(store, users, carl));
+      const bobs = await open(await loggedIn(store, users, bob));
+      const close = closed(socket);
+      await users.update(carl.id, await change());
+      assert.deepEqual(await close, {
+        code: CODES.credentialsChanged,
+        reason: "credentials changed",
+      });
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      assert.equal(bobs.readyState, bobs.OPEN);
+      bobs.close();
     });
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    assert.equal(bobs.readyState, bobs.OPEN);
-    bobs.close();
-  });
-
-  test("a user made inactive loses their sockets at re-validation", async (t) => {
-    const { open } = await start(t, { revalidateIntervalMs: 100 });
-    const dora = await users.create({ username: "dora", passwordHash: await passwords.hash("pw") });
-    const socket = await open(await loggedIn(store, users, dora));
-    const close = closed(socket);
-    await users.update(dora.id, { isActive: false });
-    assert.equal((await close).code, CODES.credentialsChanged);
-  });
+  }
 
   test("a session deleted from the store closes its sockets at re-validation with 4001", async (t) => {
     const { open } = await start(t, { revalidateIntervalMs: 100 });

@@ -16,7 +16,7 @@ import { SqlUserStore } from "../../src/users/sql-user-store.js";
 import { freePort } from "../support/ports.js";
 import { startListening, stop, type Process } from "../support/processes.js";
 import { REDIS_URL, serviceSkip, uniquePrefix } from "../support/services.js";
-import { loggedIn, passwords } from "../live/live-app.js";
+import { createUser, loggedIn } from "../live/live-app.js";
 
 const skip = await serviceSkip("redis");
 const app = fileURLToPath(new URL("./apps/live-session-app.ts", import.meta.url));
@@ -64,7 +64,7 @@ describe("live sessions across two switchboard serve processes", { skip, timeout
   });
 
   test("a logout on B closes the session's socket on A with 4001 at once, not another session's", async () => {
-    const ada = await users.create({ username: "ada", passwordHash: await passwords.hash("pw") });
+    const ada = await createUser(users, "ada");
     const key = await loggedIn(store, users, ada);
     const otherKey = await loggedIn(store, users, ada);
     const open = (port: number, cookieKey: string) =>
