@@ -8,7 +8,8 @@ const USAGE = "Usage: switchboard changepassword USERNAME [--database URL]";
 /**
  * `switchboard changepassword USERNAME [--database URL]`: sets a user's password, prompted twice
  * without echo on a terminal or read from the first line of stdin. Every session made with the old
- * password reads as anonymous from then on. Resolves the exit code.
+ * password reads as anonymous from then on, and running servers close the user's open WebSockets
+ * at their next re-validation (docs/live-sessions.md). Resolves the exit code.
  *
  * @example
  * ```sh
