@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { InMemoryChannelLayer } from "../layers/in-memory-channel-layer.js";
 import { LiveSessions } from "./live-sessions.js";
 import type { LiveCheck, LiveConnection } from "./live-socket.js";
 
@@ -44,6 +45,24 @@ describe("LiveSessions", () => {
     live.close();
     assert.ok(asked >= 2, `asked ${asked} times`);
     assert.equal(live.size, 1);
+  });
+
+  test("logs a layer that cannot carry revocations once, not once per revocation", async () => {
+    class DownLayer extends InMemoryChannelLayer {
+      override groupSend(): Promise<void> {
+        return Promise.reject(new Error("layer down"));
+      }
+    }
+    const lines: string[] = [];
+    const live = new LiveSessions({
+      channelLayer: new DownLayer(),
+      logger: { info: (line) => lines.push(line) },
+    });
+    live.start();
+    await live.revoke({ user: "1", reason: "one" });
+    await live.revoke({ user: "1", reason: "two" });
+    live.close();
+    assert.equal(lines.filter((line) => line.includes("auth.revoke")).length, 1);
   });
 
   test("refuses a revocation whose reason does not fit a close frame", async () => {

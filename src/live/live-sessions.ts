@@ -71,6 +71,7 @@ export class LiveSessions {
   #timers: NodeJS.Timeout[] = [];
   #layerDown = false;
   #sweeping = false;
+  #publishFailing = false;
 
   constructor(options: LiveSessionsOptions = {}) {
     this.#options = {
@@ -169,10 +170,15 @@ export class LiveSessions {
     if (this.#layer === null) return;
     try {
       await this.#layer.groupSend(REVOKE_GROUP, message);
+      this.#publishFailing = false;
     } catch (error) {
-      this.#options.logger.info(
-        `auth.revoke could not reach other processes (${String(error)}); they find out within revalidateIntervalMs.`,
-      );
+      // one line per outage, not per logout
+      if (!this.#publishFailing) {
+        this.#options.logger.info(
+          `auth.revoke could not reach other processes (${String(error)}); they find out within revalidateIntervalMs.`,
+        );
+      }
+      this.#publishFailing = true;
     }
   }
 
