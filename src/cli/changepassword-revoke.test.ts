@@ -1,0 +1,50 @@
+// changepassword --redis, run as the real CLI: the servers' layer group gets one auth.revoke.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import { RedisChannelLayer } from "../layers/redis-channel-layer.js";
+import { REVOKE_GROUP } from "../live/revoke-message.js";
+import { SqliteDatabase } from "../stores/sqlite-database.js";
+import { SqlUserStore } from "../users/sql-user-store.js";
+import { REDIS_URL, serviceSkip, uniquePrefix } from "../../test/support/services.js";
+
+const BIN = fileURLToPath(new URL("../../bin/switchboard.js", import.meta.url));
+
+describe("switchboard changepassword --redis", { skip: await serviceSkip("redis") }, () => {
+  const dir = mkdtempSync(join(tmpdir(), "sb-cli-revoke-"));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("sends one auth.revoke for the user to the servers' layer group", async (t) => {
+    const database = join(dir, "app.sqlite3");
+    const db = new SqliteDatabase(database);
+    const users = new SqlUserStore(db);
+    await users.migrate();
+    const ada = await users.create({ username: "ada", passwordHash: "x" });
+    db.close();
+    const prefix = uniquePrefix("cli-revoke");
+    const layer = new RedisChannelLayer({ redis: REDIS_URL, prefix });
+    t.after(async () => {
+      await layer.flush();
+      await layer.close();
+    });
+    const channel = await layer.newChannel("server");
+    await layer.groupAdd(REVOKE_GROUP, channel);
+
+    const args = ["changepassword", "ada", "--database", database];
+    const result = spawnSync(
+      process.execPath,
+      [BIN, ...args, "--redis", REDIS_URL, "--redis-prefix", prefix],
+      { input: "new pw\n", encoding: "utf8" },
+    );
+    assert.equal(result.status, 0, result.stderr);
+    assert.deepEqual(await layer.receive(channel, AbortSignal.timeout(5000)), {
+      type: "auth.revoke",
+      user: String(ada.id),
+      reason: "password changed",
+    });
+  });
+});
