@@ -33,10 +33,10 @@ const WARM_UP = 500;
 const MB = 1024 * 1024;
 // The end counts as back at the start when its settled RSS is within this much of the start's
 // (V8 and the allocator keep some pages they grew into), its live heap within HEAP_TOLERANCE
-// (a leak of 250 bytes per socket over 20,000 sockets would exceed it) and its descriptors
+// (a leak of 100 bytes per socket over 20,000 sockets would exceed it) and its descriptors
 // within FD_TOLERANCE; and when no round took more than SLOWDOWN times the first.
 const RSS_TOLERANCE = 24 * MB;
-const HEAP_TOLERANCE = 5 * MB;
+const HEAP_TOLERANCE = 2 * MB;
 const FD_TOLERANCE = 2;
 const SLOWDOWN = 1.5;
 
@@ -44,10 +44,12 @@ const paths: Record<string, (slot: number) => string> = {
   echo: () => "/ws/echo/",
   // a room per in-flight slot, so a raw client reads back its own message and no one else's
   chat: (slot) => `/ws/chat/soak${slot}/`,
+  // every socket in one room, as a busy room sees it: each message reaches every member
+  room: () => "/ws/chat/soak/",
 };
 const path = paths[values.route];
 if (path === undefined) {
-  console.error(`--route is echo or chat, not ${values.route}`);
+  console.error(`--route is echo, chat or room, not ${values.route}`);
   process.exit(2);
 }
 
