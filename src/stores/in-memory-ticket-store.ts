@@ -1,10 +1,5 @@
-import {
-  newTicket,
-  openTicketData,
-  sealTicketData,
-  ticketHash,
-  type TicketStore,
-} from "./ticket-store.js";
+import { openTicketData, sealTicketData } from "./ticket-sealing.js";
+import { newTicket, ticketHash, type TicketStore } from "./ticket-store.js";
 
 interface Entry {
   data: string;

@@ -1,12 +1,7 @@
 import type { Redis } from "ioredis";
 import { BackendUnavailable } from "../errors.js";
-import {
-  newTicket,
-  openTicketData,
-  sealTicketData,
-  ticketHash,
-  type TicketStore,
-} from "./ticket-store.js";
+import { openTicketData, sealTicketData } from "./ticket-sealing.js";
+import { newTicket, ticketHash, type TicketStore } from "./ticket-store.js";
 
 /**
  * Options for {@link RedisTicketStore}.

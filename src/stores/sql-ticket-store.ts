@@ -1,12 +1,7 @@
 import { checkTableName } from "./table-name.js";
 import type { SqlDatabase } from "./sql-database.js";
-import {
-  newTicket,
-  openTicketData,
-  sealTicketData,
-  ticketHash,
-  type TicketStore,
-} from "./ticket-store.js";
+import { openTicketData, sealTicketData } from "./ticket-sealing.js";
+import { newTicket, ticketHash, type TicketStore } from "./ticket-store.js";
 
 /**
  * Options for {@link SqlTicketStore}.

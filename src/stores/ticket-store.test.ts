@@ -9,13 +9,8 @@ import { REDIS_URL, serviceSkip, uniquePrefix } from "../../test/support/service
 import { InMemoryTicketStore } from "./in-memory-ticket-store.js";
 import { RedisTicketStore } from "./redis-ticket-store.js";
 import { SqlTicketStore } from "./sql-ticket-store.js";
-import {
-  newTicket,
-  openTicketData,
-  sealTicketData,
-  ticketHash,
-  type TicketStore,
-} from "./ticket-store.js";
+import { openTicketData, sealTicketData } from "./ticket-sealing.js";
+import { newTicket, ticketHash, type TicketStore } from "./ticket-store.js";
 
 interface Fixture {
   store: TicketStore;
