@@ -19,24 +19,15 @@ import { closeCodeFor, isServerFault, statusFor } from "./failure.js";
 import { checkAccept } from "./handshake-checks.js";
 import { escapeLogText } from "../security/escape-log-text.js";
 import type { Logger, WebsocketOutcome } from "./logger.js";
+import { MessageRate } from "./message-rate.js";
 import { OpenWebsocket } from "./open-websocket.js";
 import type { ScopeBuilder } from "./scope-builder.js";
-import { MESSAGE_RATE_CLOSE_CODE } from "./serve-options.js";
 import type { ResolvedServeOptions } from "./serve-options.js";
-import { TokenBucket } from "./token-bucket.js";
 import type { Upgrader } from "./upgrader.js";
+import { CONNECT, DROPPED, GOING_AWAY } from "./websocket-events.js";
 import { WebsocketHandshake } from "./websocket-handshake.js";
 import type { PendingHandshakes } from "./websocket-handshake.js";
 
-const CONNECT: WebsocketReceiveEvents = Object.freeze({ type: "websocket.connect" });
-const DROPPED: WebsocketDisconnectEvent = Object.freeze({
-  type: "websocket.disconnect",
-  code: 1006,
-});
-const GOING_AWAY: WebsocketDisconnectEvent = Object.freeze({
-  type: "websocket.disconnect",
-  code: 1001,
-});
 const RESOLVED = Promise.resolve();
 
 /** What every WebSocket session shares with the server that created it. */
@@ -68,9 +59,7 @@ export class WebsocketSession implements LiveSocket, RevocableSocket {
   #handshake: WebsocketHandshake | null;
   #open: OpenWebsocket | null = null;
   /** The client's message allowance; `null` when `maxMessagesPerSecond` is 0. */
-  #rate: TokenBucket | null = null;
-  /** Went over the rate: closing, and nothing more it sends is delivered. */
-  #overRate = false;
+  #rate: MessageRate | null = null;
   /** This socket's entry in the live-session registry, while it has one. */
   #live: object | null = null;
   /** Why the registry closed the socket: what the application's websocket.disconnect reports. */
@@ -174,18 +163,10 @@ export class WebsocketSession implements LiveSocket, RevocableSocket {
 
   /** A frame arrived on the open socket: delivered, unless it is over the message rate. */
   received(event: WebsocketReceiveEvents): void {
-    if (this.#overRate) return;
-    const rate = this.#rate;
-    const { maxMessagesPerSecond, messageBurst } = this.#context.options;
-    if (rate !== null && !rate.take(performance.now(), maxMessagesPerSecond, messageBurst)) {
-      this.#overRate = true;
-      this.#context.logger.info(
-        `WebSocket ${escapeLogText(this.#scope.path)} from ${this.#scope.client?.[0] ?? "unknown address"} closed with ${MESSAGE_RATE_CLOSE_CODE}: over maxMessagesPerSecond (${maxMessagesPerSecond}, burst ${messageBurst}).`,
-      );
-      this.#open?.close(MESSAGE_RATE_CLOSE_CODE, "message rate exceeded");
-      return;
+    const { options, logger } = this.#context;
+    if (this.#rate === null || this.#rate.admits(options, logger, this.#scope, this.#open)) {
+      this.#queue.push(event);
     }
-    this.#queue.push(event);
   }
 
   /** The open socket closed. */
@@ -274,7 +255,7 @@ export class WebsocketSession implements LiveSocket, RevocableSocket {
     }
     this.#open = new OpenWebsocket(ws, this);
     const { maxMessagesPerSecond, messageBurst } = this.#context.options;
-    if (maxMessagesPerSecond > 0) this.#rate = new TokenBucket(messageBurst, performance.now());
+    if (maxMessagesPerSecond > 0) this.#rate = new MessageRate(messageBurst, performance.now());
     if (this.#revocation !== null) this.#open.close(this.#revocation.code, this.#revocation.reason);
   }
 
