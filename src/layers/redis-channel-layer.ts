@@ -10,7 +10,7 @@ import {
 } from "./channel-layer-options.js";
 import { BatchedReceivers } from "./batched-receivers.js";
 import { RedisAvailability } from "./redis-availability.js";
-import { GROUP_RESTORE, LocalMemberships } from "./redis-group-memberships.js";
+import { LocalMemberships, restoreMemberships } from "./redis-group-memberships.js";
 import {
   DISCARD_CHANNEL,
   GROUP_ADD,
@@ -278,20 +278,12 @@ export class RedisChannelLayer implements ChannelLayer {
   /** Adds back the memberships a restarted Redis lost; a reconnect without a restart keeps them. */
   async #restoreMemberships(): Promise<void> {
     const live = this.#memberships.live(Date.now());
-    for (let start = 0; start < live.length; start += RESTORE_BATCH) {
-      const keys: string[] = [];
-      const args: Array<string | number> = [this.#options.capacity];
-      for (const { group, channel, remainingMs } of live.slice(start, start + RESTORE_BATCH)) {
-        keys.push(...this.#groupKeys(group, channel));
-        args.push(channel, remainingMs, this.#options.capacityFor(channel), group);
-      }
-      try {
-        await this.#run(GROUP_RESTORE, keys, args);
-      } catch (error) {
-        // The connection went again: its next 'ready' restores everything once more.
-        this.#availability.recordError(error);
-        return;
-      }
+    const groupKeys = (group: string, channel: string) => this.#groupKeys(group, channel);
+    try {
+      await restoreMemberships(live, this.#options, groupKeys, this.#run.bind(this));
+    } catch (error) {
+      // The connection went again: its next 'ready' restores everything once more.
+      this.#availability.recordError(error);
     }
   }
 
@@ -299,6 +291,3 @@ export class RedisChannelLayer implements ChannelLayer {
     return this.#availability.call(() => runScript(this.#client, script, keys, args));
   }
 }
-
-/** Memberships restored per Lua call, so a process with many sockets does not block Redis long. */
-const RESTORE_BATCH = 1000;

@@ -2,7 +2,8 @@
  * What `RedisChannelLayer` needs to survive a Redis restart without persistence, which loses every
  * group: the memberships a process added for its own channels, and the Lua that adds them again.
  */
-import { script } from "./redis-scripts.js";
+import type { ResolvedChannelLayerOptions } from "./channel-layer-options.js";
+import { script, type LuaScript } from "./redis-scripts.js";
 
 /** One membership to add again, with what is left of its `groupExpiry`. */
 export interface LiveMembership {
@@ -89,7 +90,7 @@ export class LocalMemberships {
  * key's TTL only grows. Kept beside the record it restores rather than in redis-scripts.ts, which
  * holds the scripts every operation runs.
  */
-export const GROUP_RESTORE = script(`
+const GROUP_RESTORE = script(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local function extend(key, ttl)
@@ -111,3 +112,32 @@ for i = 1, #KEYS / 3 do
   end
 end
 `);
+
+/** Memberships restored per Lua call, so a process with many sockets does not block Redis long. */
+const RESTORE_BATCH = 1000;
+
+/**
+ * Adds `live` back to Redis, in one Lua call per 1,000 memberships; rejects at the first call
+ * that fails, leaving the rest to the next attempt.
+ *
+ * @example
+ * ```ts
+ * await restoreMemberships(memberships.live(Date.now()), options, groupKeys, run);
+ * ```
+ */
+export async function restoreMemberships(
+  live: LiveMembership[],
+  options: Pick<ResolvedChannelLayerOptions, "capacity" | "capacityFor">,
+  groupKeys: (group: string, channel: string) => string[],
+  run: (script: LuaScript, keys: string[], args: Array<string | number>) => Promise<unknown>,
+): Promise<void> {
+  for (let start = 0; start < live.length; start += RESTORE_BATCH) {
+    const keys: string[] = [];
+    const args: Array<string | number> = [options.capacity];
+    for (const { group, channel, remainingMs } of live.slice(start, start + RESTORE_BATCH)) {
+      keys.push(...groupKeys(group, channel));
+      args.push(channel, remainingMs, options.capacityFor(channel), group);
+    }
+    await run(GROUP_RESTORE, keys, args);
+  }
+}
