@@ -2,6 +2,7 @@ import { BackendUnavailable, ImproperlyConfigured, SessionInterrupted } from "..
 import type { SessionRecord, SessionStore } from "../stores/session-store.js";
 import type { JsonValue } from "./json-value.js";
 import { decodeSessionData, encodeSessionData, EXPIRY_KEY } from "./session-data.js";
+import { expiryAge, expiryDate, toSessionExpiry, type SessionExpiry } from "./session-expiry.js";
 import { isSessionKey, newSessionKey } from "./session-key.js";
 
 export type { JsonValue } from "./json-value.js";
@@ -65,7 +66,7 @@ export class Session {
   #storedExpiresAt: Date | null = null;
   /** `null` until loaded. */
   #data: Map<string, JsonValue> | null = null;
-  #expiry: number | string | null = null;
+  #expiry: SessionExpiry = null;
   #loading: Promise<SessionRecord | null> | null = null;
 
   /**
@@ -167,31 +168,22 @@ export class Session {
    * browser closes (the cookie gets no Max-Age), or `null` to go back to the default `maxAge`.
    */
   async setExpiry(value: number | Date | null): Promise<void> {
-    if (typeof value === "number" && !Number.isFinite(value)) {
-      throw new ImproperlyConfigured(`setExpiry(${value}): pass a finite number of seconds.`);
-    }
-    if (value instanceof Date && Number.isNaN(value.getTime())) {
-      throw new ImproperlyConfigured("setExpiry(Invalid Date): pass a valid Date.");
-    }
+    const expiry = toSessionExpiry(value);
     if (this.#data === null) await this.#load();
     this.accessed = true;
-    if (value === null && this.#expiry === null) return;
-    this.#expiry = value instanceof Date ? value.toISOString() : value;
+    if (expiry === null && this.#expiry === null) return;
+    this.#expiry = expiry;
     this.modified = true;
   }
 
   /** Seconds from now until the session expires. Needs the session loaded. */
   getExpiryAge(): number {
-    const expiry = this.#loadedExpiry();
-    if (typeof expiry === "string") return Math.floor((Date.parse(expiry) - Date.now()) / 1000);
-    return expiry || this.#maxAge;
+    return expiryAge(this.#loadedExpiry(), this.#maxAge);
   }
 
   /** The instant the session expires. Needs the session loaded. */
   getExpiryDate(): Date {
-    const expiry = this.#loadedExpiry();
-    if (typeof expiry === "string") return new Date(expiry);
-    return new Date(Date.now() + (expiry || this.#maxAge) * 1000);
+    return expiryDate(this.#loadedExpiry(), this.#maxAge);
   }
 
   /** Whether the cookie should last only until the browser closes (`setExpiry(0)`). Needs the session loaded. */
@@ -269,7 +261,7 @@ export class Session {
     return data;
   }
 
-  #loadedExpiry(): number | string | null {
+  #loadedExpiry(): SessionExpiry {
     this.#loaded("reading its expiry");
     return this.#expiry;
   }
