@@ -159,6 +159,11 @@ export class SqlUserStore implements UserStore {
     return rows[0] === undefined ? null : toUser(rows[0]);
   }
 
+  async delete(id: number): Promise<boolean> {
+    if (!Number.isSafeInteger(id)) return false;
+    return (await this.#db.execute("DELETE FROM switchboard_user WHERE id = $1", [id])) > 0;
+  }
+
   async setLastLogin(id: number, when: Date): Promise<void> {
     await this.#db.execute(`UPDATE switchboard_user SET last_login = $1 WHERE id = $2`, [
       when.toISOString(),

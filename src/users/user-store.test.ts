@@ -100,6 +100,16 @@ for (const [name, kind] of Object.entries(TEST_DATABASES)) {
       assert.equal(await users.update(424242, { isActive: false }), null);
     });
 
+    it("deletes a user by id and says whether one was there", async () => {
+      const gone = await users.create({ username: "gone", passwordHash: "h" });
+      const kept = await users.create({ username: "stays", passwordHash: "h" });
+      assert.equal(await users.delete(gone.id), true);
+      assert.equal(await users.getById(gone.id), null);
+      assert.equal(await users.getByUsername("gone"), null);
+      assert.equal(await users.delete(gone.id), false);
+      assert.equal((await users.getById(kept.id))?.username, "stays");
+    });
+
     it("records the last login to the millisecond", async () => {
       const user = await users.create({ username: "seen", passwordHash: "h" });
       const when = new Date("2026-01-02T03:04:05.678Z");

@@ -42,6 +42,8 @@ export interface UserStore {
   create(user: NewUser): Promise<User>;
   /** Returns the updated user, or `null` when no user has this id. */
   update(id: number, changes: UserChanges): Promise<User | null>;
+  /** Removes the user; `false` when no user has this id. Their sessions read as anonymous. */
+  delete(id: number): Promise<boolean>;
   /** Records a successful login; a no-op for an unknown id. */
   setLastLogin(id: number, when: Date): Promise<void>;
 }
