@@ -11,6 +11,8 @@ export { authMiddlewareStack } from "./auth-middleware-stack.js";
 export type { AuthMiddlewareStackOptions, AuthScope } from "./auth-middleware-stack.js";
 export { authMiddleware } from "./auth-middleware.js";
 export type { UserScope } from "./auth-middleware.js";
+export { deactivateUser, deleteUser, setPassword } from "./credential-changes.js";
+export type { SetPasswordOptions } from "./credential-changes.js";
 export { createToken, verifyToken } from "./auth-token.js";
 export type { CreateTokenOptions, TokenClaims } from "./auth-token.js";
 export { authenticate } from "./authenticate.js";

@@ -1,8 +1,10 @@
 /**
  * An application for live-session tests: `POST /logout/` logs out, `/logout-everywhere/` ends
- * all the user's sessions, `/ws/` and `/free/` (opted
+ * all the user's sessions, `/admin/password/<id>/` sets user <id>'s password to "new",
+ * `/admin/deactivate/<id>/` and `/admin/delete/<id>/` do what they say, `/ws/` and `/free/` (opted
  * out) accept authenticated sockets and record the code their consumer's `disconnect` saw.
  */
+import { deactivateUser, deleteUser, setPassword } from "../../src/auth/credential-changes.js";
 import { AUTH_CONFIG, resolveAuthConfig } from "../../src/auth/auth-config.js";
 import { authMiddlewareStack, type AuthScope } from "../../src/auth/auth-middleware-stack.js";
 import { login } from "../../src/auth/login.js";
@@ -48,12 +50,23 @@ class Recorder extends WebsocketConsumer<WebsocketScope & AuthScope> {
   }
 }
 
+const ADMIN = /^\/admin\/(password|deactivate|delete)\/([0-9]+)\/$/;
+
+async function admin(scope: HttpScope, users: UserStore): Promise<void> {
+  const [, action, id] = ADMIN.exec(scope.path) ?? [];
+  const user = { id: Number(id) };
+  if (action === "password") await setPassword(scope, users, user, "new", { passwords });
+  if (action === "deactivate") await deactivateUser(scope, users, user);
+  if (action === "delete") await deleteUser(scope, users, user);
+}
+
 export function liveApp(users: UserStore, store: SessionStore): Application {
   const options = { store, backends: [new ModelBackend({ users, passwords })], secretKey: SECRET };
   const http = authMiddlewareStack<HttpScope>(async (scope, receive, send) => {
     await receive();
     if (scope.path === "/logout/") await logout(scope);
     if (scope.path === "/logout-everywhere/") await logoutEverywhere(scope, users);
+    await admin(scope, users);
     await send({ type: "http.response.start", status: 200, headers: [] });
     await send({ type: "http.response.body", body: new Uint8Array() });
   }, options);
