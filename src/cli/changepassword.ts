@@ -1,8 +1,6 @@
 import { Passwords } from "../auth/passwords.js";
 import { readPassword } from "./read-password.js";
-import { parseCommandArgs } from "./command-args.js";
-import { publishRevocation } from "./publish-revocation.js";
-import { withUsers } from "./with-users.js";
+import { userCommand } from "./user-command.js";
 
 const USAGE =
   "Usage: switchboard changepassword USERNAME [--database URL] [--redis URL [--redis-prefix PREFIX]]";
@@ -24,24 +22,8 @@ export async function changepassword(
   args: readonly string[],
   log: (line: string) => void = console.log,
 ): Promise<number> {
-  const parsed = parseCommandArgs(
-    args,
-    { redis: { type: "string" }, "redis-prefix": { type: "string" } },
-    USAGE,
-  );
-  if (typeof parsed === "number") return parsed;
-  const [username, ...extra] = parsed.positionals;
-  if (username === undefined || extra.length > 0) {
-    console.error(`changepassword takes one USERNAME.\n${USAGE}`);
-    return 2;
-  }
-  return withUsers(args, async (users) => {
-    const user = await users.getByUsername(username);
-    if (user === null) {
-      console.error(`There is no user "${username}" (usernames are case-sensitive).`);
-      return 1;
-    }
-    const password = await readPassword(`New password for ${username}: `);
+  return userCommand("changepassword", USAGE, args, log, async (users, user) => {
+    const password = await readPassword(`New password for ${user.username}: `);
     if (password === "") {
       console.error("The password is empty; nothing changed.");
       return 1;
@@ -51,13 +33,9 @@ export async function changepassword(
       return 1;
     }
     await users.update(user.id, { passwordHash: await new Passwords().hash(password) });
-    log(`Changed the password of "${username}".`);
-    const redis = parsed.string("redis");
-    if (redis !== undefined) {
-      const prefix = parsed.string("redis-prefix") ?? "asgi:";
-      await publishRevocation(redis, prefix, { user: String(user.id), reason: "password changed" });
-      log(`Asked the running servers to close the open connections of "${username}".`);
-    }
-    return 0;
+    return {
+      done: `Changed the password of "${user.username}".`,
+      revoke: { reason: "password changed" },
+    };
   });
 }

@@ -45,6 +45,10 @@ export const commands: Readonly<Record<string, CommandEntry>> = {
     summary: "Set a user's password",
     load: async () => (await import("./changepassword.js")).changepassword,
   },
+  deactivateuser: {
+    summary: "Make a user inactive (they can no longer log in)",
+    load: async () => (await import("./deactivateuser.js")).deactivateuser,
+  },
   clearsessions: {
     summary: "Delete expired sessions",
     load: async () => (await import("./clearsessions.js")).clearsessions,
