@@ -11,4 +11,4 @@ const chat = await createChat(settings);
 
 export const application = chat.application;
 /** Limits, allowed hosts and live sessions, which `switchboard serve` passes to the server. */
-export const serveOptions = { ...chatServeOptions(settings), ...chat.serveOptions };
+export const serveOptions = chatServeOptions(settings);

@@ -15,7 +15,6 @@ import {
   type Application,
   type AuthMiddlewareStackOptions,
   type HttpScope,
-  type ServeOptions,
   type TicketStore,
 } from "switchboard";
 import { authLog } from "./auth-log.js";
@@ -43,8 +42,6 @@ export interface ChatOptions {
 /** The chat demo, ready to serve; `close()` releases the database, Redis and the layer. */
 export interface Chat {
   application: Application;
-  /** What to give `serve()` besides host and port: the per-user socket cap, off when benchmarking. */
-  serveOptions: ServeOptions;
   close(): Promise<void>;
 }
 
@@ -85,7 +82,7 @@ function httpApplication(
  * @example
  * ```ts
  * const chat = await createChat(settingsFromEnv());
- * const server = await serve(chat.application, { ...chat.serveOptions, port: 8000 });
+ * const server = await serve(chat.application, { ...chatServeOptions(settings), port: 8000 });
  * ```
  */
 export async function createChat(
@@ -125,10 +122,6 @@ export async function createChat(
       http: httpApplication(settings, services, auth, shared.tickets),
       websocket,
     }),
-    serveOptions: {
-      // a logout closes other tabs' sockets at once; a CLI password change within 10 s
-      liveSessions: { maxSocketsPerUser: settings.bench ? 0 : 50, revalidateIntervalMs: 10_000 },
-    },
     async close() {
       if (getChannelLayer() === shared.layer) setChannelLayer(null);
       await shared.close();

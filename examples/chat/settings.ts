@@ -75,8 +75,10 @@ export function settingsFromEnv(env: Env = process.env): ChatSettings {
 
 /**
  * The server limits the demo runs with: a chat's pace of messages and reconnects, its allowed
- * hosts, slow-header sockets closed within 10 s. `bench` lifts the two rates (load generators send
- * thousands of messages a second over one session) and nothing else.
+ * hosts, slow-header sockets closed within 10 s, 50 sockets per user; live sessions re-validated
+ * every 10 s (a CLI password change closes open sockets within that). `bench` lifts the two rates
+ * and the per-user cap (load generators send thousands of messages a second over one session)
+ * and nothing else.
  *
  * @example
  * ```ts
@@ -92,5 +94,6 @@ export function chatServeOptions(settings: ChatSettings): ServeOptions {
     maxConnections: 10_000,
     headersTimeoutMs: 10_000,
     allowedHosts: settings.allowedHosts ?? ["localhost", "127.0.0.1", "[::1]"],
+    liveSessions: { maxSocketsPerUser: settings.bench ? 0 : 50, revalidateIntervalMs: 10_000 },
   };
 }
