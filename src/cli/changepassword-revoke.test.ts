@@ -6,11 +6,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { RedisChannelLayer } from "../layers/redis-channel-layer.js";
-import { REVOKE_GROUP } from "../live/revoke-message.js";
 import { SqliteDatabase } from "../stores/sqlite-database.js";
 import { SqlUserStore } from "../users/sql-user-store.js";
-import { REDIS_URL, serviceSkip, uniquePrefix } from "../../test/support/services.js";
+import { revokeListener } from "../../test/support/revoke-listener.js";
+import { REDIS_URL, serviceSkip } from "../../test/support/services.js";
 
 const BIN = fileURLToPath(new URL("../../bin/switchboard.js", import.meta.url));
 
@@ -25,23 +24,16 @@ describe("switchboard changepassword --redis", { skip: await serviceSkip("redis"
     await users.migrate();
     const ada = await users.create({ username: "ada", passwordHash: "x" });
     db.close();
-    const prefix = uniquePrefix("cli-revoke");
-    const layer = new RedisChannelLayer({ redis: REDIS_URL, prefix });
-    t.after(async () => {
-      await layer.flush();
-      await layer.close();
-    });
-    const channel = await layer.newChannel("server");
-    await layer.groupAdd(REVOKE_GROUP, channel);
+    const revokes = await revokeListener(t, "cli-revoke");
 
     const args = ["changepassword", "ada", "--database", database];
     const result = spawnSync(
       process.execPath,
-      [BIN, ...args, "--redis", REDIS_URL, "--redis-prefix", prefix],
+      [BIN, ...args, "--redis", REDIS_URL, "--redis-prefix", revokes.prefix],
       { input: "new pw\n", encoding: "utf8" },
     );
     assert.equal(result.status, 0, result.stderr);
-    assert.deepEqual(await layer.receive(channel, AbortSignal.timeout(5000)), {
+    assert.deepEqual(await revokes.next(), {
       type: "auth.revoke",
       user: String(ada.id),
       reason: "password changed",

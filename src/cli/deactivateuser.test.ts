@@ -7,11 +7,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { RedisChannelLayer } from "../layers/redis-channel-layer.js";
-import { REVOKE_GROUP } from "../live/revoke-message.js";
 import { SqliteDatabase } from "../stores/sqlite-database.js";
 import { SqlUserStore } from "../users/sql-user-store.js";
-import { REDIS_URL, serviceSkip, uniquePrefix } from "../../test/support/services.js";
+import { revokeListener } from "../../test/support/revoke-listener.js";
+import { REDIS_URL, serviceSkip } from "../../test/support/services.js";
 
 const redisSkip = await serviceSkip("redis");
 const BIN = fileURLToPath(new URL("../../bin/switchboard.js", import.meta.url));
@@ -57,20 +56,13 @@ describe("switchboard deactivateuser", () => {
     "with --redis sends one auth.revoke with 4002 to the servers' layer group",
     { skip: redisSkip },
     async (t) => {
-      const prefix = uniquePrefix("cli-deactivate");
-      const layer = new RedisChannelLayer({ redis: REDIS_URL, prefix });
-      t.after(async () => {
-        await layer.flush();
-        await layer.close();
-      });
-      const channel = await layer.newChannel("server");
-      await layer.groupAdd(REVOKE_GROUP, channel);
+      const revokes = await revokeListener(t, "cli-deactivate");
       const db = new SqliteDatabase(database);
       const ada = await new SqlUserStore(db).getByUsername("ada");
       db.close();
-      const result = run(["ada", "--redis", REDIS_URL, "--redis-prefix", prefix]);
+      const result = run(["ada", "--redis", REDIS_URL, "--redis-prefix", revokes.prefix]);
       assert.equal(result.status, 0, result.stderr);
-      assert.deepEqual(await layer.receive(channel, AbortSignal.timeout(5000)), {
+      assert.deepEqual(await revokes.next(), {
         type: "auth.revoke",
         user: String(ada?.id),
         code: 4002,
