@@ -20,7 +20,7 @@ export interface HttpAccessEntry {
 /**
  * How a WebSocket connection went: `accepted` (then `closeCode` says how it ended), `refused` (the
  * app closed before accepting: 403), `error` (the app threw or returned before accepting: 500),
- * `timeout` (no decision within `handshakeTimeoutMs`: 403), `gone` (the client left during the
+ * `timeout` (no decision within `handshakeTimeoutMs`: 503), `gone` (the client left during the
  * handshake), `shutdown` (the server stopped during the handshake: 503).
  *
  * @example

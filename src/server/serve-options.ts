@@ -43,8 +43,9 @@ export interface ServeOptions {
   /** Largest WebSocket message accepted, in bytes; bigger frames close with 1009. Default 1 MiB. */
   maxMessageSize?: number;
   /**
-   * How long an application may take to accept or refuse a handshake before it gets 403. Default
-   * 10 s. Deadlines are checked every quarter of it, so the refusal comes within 1.25 × this.
+   * How long an application may take to accept or refuse a handshake before the server answers
+   * 503 (a server failure, which a client retries, not a 403 it would read as "logged out").
+   * Default 10 s. Deadlines are checked every quarter of it, so the answer comes within 1.25 × this.
    */
   handshakeTimeoutMs?: number;
   /** Ping interval; a peer that has not answered the previous ping is terminated. `0` disables. Default 30 s. */

@@ -53,7 +53,7 @@ describe("serve > limits, keepalive and shutdown", () => {
     assert.equal((events.at(-1) as { code: number }).code, 1009);
   });
 
-  test("answers 403 when the application neither accepts nor refuses within handshakeTimeoutMs", async (t) => {
+  test("answers 503, not 403, when the application neither accepts nor refuses within handshakeTimeoutMs", async (t) => {
     const events: ReceiveEvent[] = [];
     const { wsUrl, logger } = await startServer(
       t,
@@ -63,7 +63,7 @@ describe("serve > limits, keepalive and shutdown", () => {
       },
       { handshakeTimeoutMs: 20 },
     );
-    await assert.rejects(connect(wsUrl("/slow")), /refused with 403/);
+    await assert.rejects(connect(wsUrl("/slow")), /refused with 503/);
     const [entry] = await logger.accessCount(1);
     assert.equal((entry as WebsocketAccessEntry).outcome, "timeout");
     assert.deepEqual(events, [

@@ -158,7 +158,8 @@ export class WebsocketSession implements LiveSocket, RevocableSocket {
 
   /** The handshake's deadline passed unanswered. */
   overdue(): void {
-    this.#refuse("timeout", 403, DROPPED);
+    // the server failed to decide, which is not the client being refused: retry, not "logged out"
+    this.#refuse("timeout", 503, DROPPED);
   }
 
   /** A frame arrived on the open socket: delivered, unless it is over the message rate. */
