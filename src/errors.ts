@@ -157,3 +157,19 @@ export class InvalidChannelMessage extends SwitchboardError {
 export class NoHandlerForMessage extends SwitchboardError {
   override readonly code = "NO_HANDLER_FOR_MESSAGE";
 }
+
+/**
+ * A password the rules refuse (too short, too common, like the username, all digits): `problems`
+ * holds one message per broken rule, for a form or a command line to show.
+ */
+export class PasswordRejected extends SwitchboardError {
+  override readonly code = "PASSWORD_REJECTED";
+  override readonly status = 400;
+  /** One sentence per rule the password breaks, in the order of the rules. */
+  readonly problems: readonly string[];
+
+  constructor(problems: readonly string[], options?: SwitchboardErrorOptions) {
+    super(problems.join(" "), options);
+    this.problems = problems;
+  }
+}

@@ -44,3 +44,13 @@ export { ticketAuthMiddleware } from "./ticket-auth-middleware.js";
 export type { TicketAuthOptions } from "./ticket-auth-middleware.js";
 export { wsTicketApp } from "./ws-ticket-app.js";
 export type { WsTicketAppOptions } from "./ws-ticket-app.js";
+export {
+  commonPassword,
+  defaultPasswordRules,
+  minimumLength,
+  numericPassword,
+  usernameSimilarity,
+  validatePassword,
+} from "./password-rules.js";
+export type { PasswordContext, PasswordRule, ValidatePasswordOptions } from "./password-rules.js";
+export { COMMON_PASSWORDS } from "./common-passwords.js";
