@@ -168,8 +168,11 @@ export class PasswordRejected extends SwitchboardError {
   /** One sentence per rule the password breaks, in the order of the rules. */
   readonly problems: readonly string[];
 
-  constructor(problems: readonly string[], options?: SwitchboardErrorOptions) {
-    super(problems.join(" "), options);
-    this.problems = problems;
+  constructor(
+    message: string,
+    options: SwitchboardErrorOptions & { problems?: readonly string[] } = {},
+  ) {
+    super(message, options);
+    this.problems = options.problems ?? [message];
   }
 }

@@ -139,5 +139,5 @@ export function validatePassword(password: string, options: ValidatePasswordOpti
   const problems = rules
     .map((rule) => rule(password, context))
     .filter((problem): problem is string => problem !== null);
-  if (problems.length > 0) throw new PasswordRejected(problems);
+  if (problems.length > 0) throw new PasswordRejected(problems.join(" "), { problems });
 }
