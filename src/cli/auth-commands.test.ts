@@ -81,17 +81,20 @@ describe("switchboard migrate, createuser, changepassword", () => {
   });
 
   it("createuser reads the password from piped stdin and stores only its hash", async () => {
-    const result = run(["createuser", "--username", "ada", "--database", database], "s3cret pw\n");
+    const result = run(
+      ["createuser", "--username", "ada", "--database", database],
+      "violet harbour\n",
+    );
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stdout, /Created user "ada"/);
     const ada = await stored("ada");
     assert.ok(ada?.passwordHash.startsWith("scrypt$"));
-    assert.equal(await new Passwords().verify("s3cret pw", ada?.passwordHash ?? ""), true);
+    assert.equal(await new Passwords().verify("violet harbour", ada?.passwordHash ?? ""), true);
     assert.deepEqual([ada?.isStaff, ada?.isSuperuser], [false, false]);
   });
 
   it("createuser --superuser makes a staff superuser, found through SWITCHBOARD_DB", async () => {
-    const result = run(["createuser", "--username", "root", "--superuser"], "pw\n", {
+    const result = run(["createuser", "--username", "root", "--superuser"], "amber lantern\n", {
       SWITCHBOARD_DB: database,
     });
     assert.equal(result.status, 0, result.stderr);
@@ -119,12 +122,43 @@ describe("switchboard migrate, createuser, changepassword", () => {
     assert.equal(await stored("blank"), null);
   });
 
+  it("createuser refuses a weak password with every reason, exit 1 and no user", async () => {
+    const weak = run(["createuser", "--username", "weak", "--database", database], "1234567\n");
+    assert.equal(weak.status, 1);
+    assert.equal(
+      weak.stderr,
+      "The password was refused:\n" +
+        "  - The password is too short: use at least 8 characters.\n" +
+        "  - The password is one of the most common ones: choose one that is harder to guess.\n" +
+        "  - The password is entirely numeric: add letters or symbols.\n",
+    );
+    assert.equal(await stored("weak"), null);
+    const likeName = run(
+      ["createuser", "--username", "grace", "--database", database],
+      "Grace1906!\n",
+    );
+    assert.equal(likeName.status, 1);
+    assert.match(likeName.stderr, /too similar to the username/);
+    assert.equal(await stored("grace"), null);
+  });
+
+  it("changepassword refuses a weak password and keeps the old one", async () => {
+    const before = (await stored("ada"))?.passwordHash;
+    const result = run(["changepassword", "ada", "--database", database], "password1\n");
+    assert.equal(result.status, 1);
+    assert.match(
+      result.stderr,
+      /The password was refused:\n {2}- The password is one of the most common/,
+    );
+    assert.equal((await stored("ada"))?.passwordHash, before);
+  });
+
   it("changepassword replaces the hash: the new password verifies, the old one no longer", async () => {
-    const result = run(["changepassword", "ada", "--database", database], "new pw\n");
+    const result = run(["changepassword", "ada", "--database", database], "quiet meadow\n");
     assert.equal(result.status, 0, result.stderr);
     const hash = (await stored("ada"))?.passwordHash ?? "";
-    assert.equal(await new Passwords().verify("new pw", hash), true);
-    assert.equal(await new Passwords().verify("s3cret pw", hash), false);
+    assert.equal(await new Passwords().verify("quiet meadow", hash), true);
+    assert.equal(await new Passwords().verify("violet harbour", hash), false);
   });
 
   it("each command prints its usage on --help; an unknown option exits 2 with the usage", () => {

@@ -30,7 +30,7 @@ describe("switchboard changepassword --redis", { skip: await serviceSkip("redis"
     const result = spawnSync(
       process.execPath,
       [BIN, ...args, "--redis", REDIS_URL, "--redis-prefix", revokes.prefix],
-      { input: "new pw\n", encoding: "utf8" },
+      { input: "quiet meadow\n", encoding: "utf8" },
     );
     assert.equal(result.status, 0, result.stderr);
     assert.deepEqual(await revokes.next(), {

@@ -1,5 +1,5 @@
 import { Passwords } from "../auth/passwords.js";
-import { readPassword } from "./read-password.js";
+import { readNewPassword } from "./read-new-password.js";
 import { userCommand } from "./user-command.js";
 
 const USAGE =
@@ -7,9 +7,9 @@ const USAGE =
 
 /**
  * `switchboard changepassword USERNAME [--database URL]`: sets a user's password, prompted twice
- * without echo on a terminal or read from the first line of stdin. Every session made with the old
- * password reads as anonymous from then on, and running servers close the user's open WebSockets
- * at their next re-validation (docs/live-sessions.md), or at once with `--redis URL` (and the
+ * without echo on a terminal or read from the first line of stdin, and checked against the password
+ * rules (docs/auth.md#password-rules). Every session made with the old password reads as anonymous
+ * from then on, and running servers close the user's open WebSockets at their next re-validation (docs/live-sessions.md), or at once with `--redis URL` (and the
  * layer's `--redis-prefix`, default `asgi:`): an `auth.revoke` through their Redis channel layer.
  * Resolves the exit code.
  *
@@ -23,15 +23,12 @@ export async function changepassword(
   log: (line: string) => void = console.log,
 ): Promise<number> {
   return userCommand("changepassword", USAGE, args, log, async (users, user) => {
-    const password = await readPassword(`New password for ${user.username}: `);
-    if (password === "") {
-      console.error("The password is empty; nothing changed.");
-      return 1;
-    }
-    if (process.stdin.isTTY && (await readPassword("New password (again): ")) !== password) {
-      console.error("The passwords do not match; nothing changed.");
-      return 1;
-    }
+    const password = await readNewPassword(
+      user.username,
+      `New password for ${user.username}: `,
+      "New password (again): ",
+    );
+    if (password === null) return 1;
     await users.update(user.id, { passwordHash: await new Passwords().hash(password) });
     return {
       done: `Changed the password of "${user.username}".`,

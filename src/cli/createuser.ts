@@ -1,6 +1,6 @@
 import { Passwords } from "../auth/passwords.js";
 import { UsernameTaken } from "../errors.js";
-import { readPassword } from "./read-password.js";
+import { readNewPassword } from "./read-new-password.js";
 import { parseCommandArgs } from "./command-args.js";
 import { withUsers } from "./with-users.js";
 
@@ -10,8 +10,9 @@ const USAGE =
 /**
  * `switchboard createuser --username U [--superuser] [--if-missing] [--database URL]`: creates a
  * user. The password is prompted twice without echo on a terminal, or read from the first line of
- * stdin when piped. `--superuser` makes the user staff and superuser; `--if-missing` succeeds
- * without change when the username exists (for provisioning scripts). Resolves the exit code.
+ * stdin when piped, and must pass the password rules (docs/auth.md#password-rules). `--superuser`
+ * makes the user staff and superuser; `--if-missing` succeeds without change when the username
+ * exists (for provisioning scripts). Resolves the exit code.
  *
  * @example
  * ```sh
@@ -50,15 +51,8 @@ export async function createuser(
       );
       return 1;
     }
-    const password = await readPassword("Password: ");
-    if (password === "") {
-      console.error("The password is empty: a user needs one to log in.");
-      return 1;
-    }
-    if (process.stdin.isTTY && (await readPassword("Password (again): ")) !== password) {
-      console.error("The passwords do not match.");
-      return 1;
-    }
+    const password = await readNewPassword(username, "Password: ", "Password (again): ");
+    if (password === null) return 1;
     let user;
     try {
       user = await users.create({
