@@ -117,7 +117,7 @@ function printRow(row: Row): void {
 let exitCode = 0;
 try {
   const client = new ChatClient(`http://127.0.0.1:${server.port}`);
-  await client.signup("soak", "soak-password-1234");
+  await client.signup("soak", "steady-harbour-1234");
   const route = `${values.route} (${path(0)})`;
   console.log(
     `soak: ${rounds} rounds of ${perRound} sockets on ${route}, ${concurrency} in flight, ` +

@@ -128,6 +128,30 @@ describe("chat demo contract", () => {
     assert.equal((await client.request("/whoami/")).status, 403);
   });
 
+  test("sign-up refuses a password the rules refuse, with their reasons, and logs nobody in", async () => {
+    const client = new ChatClient(demo.url);
+    const weak = await client.post("/signup/", {
+      username: "newcomer",
+      password: "newcomer1",
+      password2: "newcomer1",
+    });
+    assert.equal(weak.status, 400);
+    assert.match(await weak.text(), /The password is too similar to the username\./);
+    const short = await client.post("/signup/", {
+      username: "newcomer",
+      password: "abc123",
+      password2: "abc123",
+    });
+    assert.equal(short.status, 400);
+    assert.match(
+      await short.text(),
+      /too short: use at least 8 characters\. The password is one of the most common ones/,
+    );
+    assert.equal((await client.request("/whoami/")).status, 403);
+    const login = await client.post("/login/", { username: "newcomer", password: "newcomer1" });
+    assert.equal(login.status, 403);
+  });
+
   test("GET /whoami/ answers the username as text, 403 when anonymous", async () => {
     const response = await ada.request("/whoami/");
     assert.equal(response.status, 200);

@@ -1,20 +1,22 @@
-import { login, UsernameTaken, type User } from "switchboard";
+import { login, PasswordRejected, UsernameTaken, validatePassword, type User } from "switchboard";
 import { PageConsumer, safeNext } from "./page-consumer.js";
 import { signupPage } from "./pages.js";
 
 /** Django's username rule: letters, digits and `@.+-_`, up to 150 characters. */
 const USERNAME = /^[\w.@+-]{1,150}$/;
-const MIN_PASSWORD_LENGTH = 8;
 
 /** Why a sign-up form cannot be accepted, or `null` when it can. */
 function signupError(username: string, password: string, again: string): string | null {
   if (!USERNAME.test(username)) {
     return "Usernames are 1 to 150 letters, digits or @ . + - _ characters.";
   }
-  if (password.length < MIN_PASSWORD_LENGTH) {
-    return `Choose a password of at least ${MIN_PASSWORD_LENGTH} characters.`;
-  }
   if (password !== again) return "The two passwords differ.";
+  try {
+    validatePassword(password, { username });
+  } catch (error) {
+    if (!(error instanceof PasswordRejected)) throw error;
+    return error.message;
+  }
   return null;
 }
 
