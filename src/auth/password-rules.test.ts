@@ -50,6 +50,12 @@ describe("password rules", () => {
     assert.notEqual(usernameSimilarity()("hopprgrace", { username: "hoppergrace" }), null);
   });
 
+  it("usernameSimilarity > takes a lower maxSimilarity to refuse passwords further from the username", () => {
+    assert.equal(usernameSimilarity()("ahmxyz", { username: "ahmed1" }), null);
+    assert.notEqual(usernameSimilarity(0.3)("ahmxyz", { username: "ahmed1" }), null);
+    assert.notEqual(usernameSimilarity(0.3)("ahm1", { username: "ahmed1" }), null);
+  });
+
   it("usernameSimilarity > accepts an unrelated password, and any without a username", () => {
     const rule = usernameSimilarity();
     assert.equal(rule("violet-harbour-lamp", { username: "margaret.hamilton" }), null);

@@ -71,13 +71,19 @@ export function usernameSimilarity(maxSimilarity = 0.7): PasswordRule {
     );
     const similar =
       parts.some((part) => lowerPassword.includes(part)) ||
-      similarity(lowerPassword, lowerUsername) >= maxSimilarity;
+      isSimilar(lowerPassword, lowerUsername, maxSimilarity);
     return similar ? "The password is too similar to the username." : null;
   };
 }
 
-/** 1 minus the Levenshtein distance over the longer length: 1 for equal strings, 0 for unrelated. */
-function similarity(a: string, b: string): number {
+/**
+ * Whether `1 - Levenshtein distance / longer length` reaches `minimum`. The distance is at least
+ * the difference in length, so strings of too different lengths are answered without comparing
+ * them letter by letter.
+ */
+function isSimilar(a: string, b: string, minimum: number): boolean {
+  const longer = Math.max(a.length, b.length, 1);
+  if (Math.min(a.length, b.length) / longer < minimum) return false;
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i += 1) {
     const current = [i];
@@ -87,7 +93,7 @@ function similarity(a: string, b: string): number {
     }
     previous = current;
   }
-  return 1 - previous[b.length]! / Math.max(a.length, b.length, 1);
+  return 1 - previous[b.length]! / longer >= minimum;
 }
 
 /**
