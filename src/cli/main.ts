@@ -10,6 +10,8 @@
  * @module
  */
 
+import { reportError } from "./report-error.js";
+
 /** A command: receives the arguments after its name, resolves the process exit code. */
 export type Command = (args: readonly string[]) => Promise<number>;
 
@@ -65,12 +67,14 @@ export function helpText(): string {
   const rows = Object.entries(commands).map(
     ([name, entry]) => `  ${name.padEnd(width)}  ${entry.summary}`,
   );
-  return `Usage: switchboard <command> [options]\n\nCommands:\n${rows.join("\n")}\n\nRun "switchboard <command> --help" for a command's options.`;
+  return `Usage: switchboard <command> [options]\n\nCommands:\n${rows.join("\n")}\n\nRun "switchboard <command> --help" for a command's options; add --verbose to any command for the stack of an error.`;
 }
 
 /**
  * Runs the command `argv[0]` with the rest of `argv`; resolves the exit code: the command's own,
- * 0 for `--help`, 2 for a missing or unknown command.
+ * 0 for `--help`, 2 for a missing or unknown command, 1 for a command that threw (see
+ * {@link reportError}: a user's mistake is one message, `--verbose`, anywhere in `argv`, adds
+ * the stack).
  *
  * @example
  * ```ts
@@ -78,7 +82,8 @@ export function helpText(): string {
  * ```
  */
 export async function main(argv: readonly string[]): Promise<number> {
-  const [name, ...args] = argv;
+  const verbose = argv.includes("--verbose");
+  const [name, ...args] = argv.filter((arg) => arg !== "--verbose");
   if (name === "--help" || name === "-h" || name === "help") {
     console.log(helpText());
     return 0;
@@ -94,6 +99,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     );
     return 2;
   }
-  const command = await entry.load();
-  return command(args);
+  try {
+    const command = await entry.load();
+    return await command(args);
+  } catch (error) {
+    reportError(error, verbose);
+    return 1;
+  }
 }

@@ -31,11 +31,11 @@ export async function openDatabase(
   url: string,
   sqlite: SqliteDatabaseOptions = {},
 ): Promise<SqlDatabase> {
-  if (/^postgres(ql)?:\/\//i.test(url)) {
+  const path = sqlitePath(url);
+  if (path === null) {
     const { PostgresDatabase } = await import("./postgres-database.js");
     return new PostgresDatabase({ connectionString: url });
   }
-  const path = url.startsWith("sqlite:") ? url.slice("sqlite:".length) : url;
   if (path === "" || /^[a-z][a-z0-9+.-]*:\/\//i.test(path)) {
     throw new ImproperlyConfigured(
       `Cannot open database ${JSON.stringify(url)}: use postgres://..., sqlite:path, ` +
@@ -44,6 +44,20 @@ export async function openDatabase(
   }
   if (path !== ":memory:") createOwnerOnly(path);
   return new SqliteDatabase(path, sqlite);
+}
+
+/**
+ * The SQLite file (or `":memory:"`) a database URL names, as {@link openDatabase} opens it:
+ * `sqlite:path` or a bare path; `null` for a `postgres://` or `postgresql://` URL.
+ *
+ * @example
+ * ```ts
+ * sqlitePath("sqlite:./app.sqlite3"); // "./app.sqlite3"
+ * ```
+ */
+export function sqlitePath(url: string): string | null {
+  if (/^postgres(ql)?:\/\//i.test(url)) return null;
+  return url.startsWith("sqlite:") ? url.slice("sqlite:".length) : url;
 }
 
 /**
