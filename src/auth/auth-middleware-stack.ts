@@ -59,7 +59,7 @@ export type AuthMiddlewareStackOptions = SessionMiddlewareOptions &
  *   websocket: authMiddlewareStack(urlRouter([rePath(/^front(end)\/$/, ChatConsumer.asApp())]), {
  *     store: new SqlSessionStore(db),
  *     backends: [new ModelBackend({ users })],
- *     secretKey: process.env.SECRET_KEY!,
+ *     secretKey: process.env.SWITCHBOARD_SECRET_KEY!,
  *   }),
  * });
  * ```

@@ -8,7 +8,7 @@ export const MIN_SECRET_LENGTH = 32;
  *
  * @example
  * ```ts
- * const secretKey = checkSecretKey(process.env.SECRET_KEY, "authMiddleware secretKey");
+ * const secretKey = checkSecretKey(process.env.SWITCHBOARD_SECRET_KEY, "authMiddleware secretKey");
  * ```
  */
 export function checkSecretKey(secret: string | undefined, option: string): string {
