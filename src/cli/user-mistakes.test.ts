@@ -56,6 +56,17 @@ const mistakes: { name: string; dir: () => string; args: string[]; says: RegExp 
     says: /Cannot reach the database postgres:\/\/nobody@127\.0\.0\.1:1\/none \(connect ECONNREFUSED/,
   },
   {
+    name: "a Redis server that refuses",
+    dir: () => {
+      const dir = project({});
+      assert.equal(run(dir, ["migrate"]).status, 0);
+      assert.equal(run(dir, ["createuser", "--username", "ada"]).status, 0);
+      return dir;
+    },
+    args: ["changepassword", "ada", "--redis", "redis://127.0.0.1:1"],
+    says: /The change is saved, but Redis \(--redis\) cannot be reached \(connect ECONNREFUSED/,
+  },
+  {
     name: "a secret key that is too short",
     dir: () =>
       project(
@@ -77,6 +88,7 @@ describe("switchboard CLI > a user's mistake", () => {
       const result = run(mistake.dir(), mistake.args);
       assert.equal(result.status, 1, result.stderr);
       assert.match(result.stderr, mistake.says);
+      assert.equal(result.stderr.trim().split("\n").length, 1, result.stderr);
       assert.doesNotMatch(result.stderr, STACK_LINE);
       assert.doesNotMatch(result.stderr, /code: '|\[cause\]/);
     });

@@ -28,7 +28,8 @@ export async function withUsers<T>(
   const url = resolveDatabaseUrl(args);
   const file = sqlitePath(url);
   const created = file !== null && file !== ":memory:" && !existsSync(file) ? file : null;
-  const db = await openDatabase(url);
+  // A failure is reported as the command's one message; PostgreSQL's outage line would repeat it.
+  const db = await openDatabase(url, {}, { logger: () => {} });
   try {
     return await use(new SqlUserStore(db), db, url);
   } catch (error) {

@@ -1,5 +1,6 @@
 import { closeSync, openSync } from "node:fs";
 import { ImproperlyConfigured } from "../errors.js";
+import type { PostgresDatabaseOptions } from "./postgres-database.js";
 import type { SqlDatabase } from "./sql-database.js";
 import { SqliteDatabase, type SqliteDatabaseOptions } from "./sqlite-database.js";
 
@@ -16,7 +17,7 @@ export const DEFAULT_DATABASE_URL = "./switchboard.sqlite3";
 /**
  * Opens the database a URL names: `postgres://...` or `postgresql://...` gives a
  * `PostgresDatabase` (`pg` is imported only then), `sqlite:path`, a bare path or `":memory:"`
- * gives a {@link SqliteDatabase}, opened with `sqlite` (ignored for PostgreSQL). A SQLite file
+ * gives a {@link SqliteDatabase}, opened with `sqlite` (and PostgreSQL with `postgres`). A SQLite file
  * it creates is readable by its owner only (mode 0600), and so are the `-wal` and `-shm` files
  * SQLite makes beside it; an existing file keeps its mode.
  *
@@ -30,11 +31,12 @@ export const DEFAULT_DATABASE_URL = "./switchboard.sqlite3";
 export async function openDatabase(
   url: string,
   sqlite: SqliteDatabaseOptions = {},
+  postgres: Omit<PostgresDatabaseOptions, "connectionString"> = {},
 ): Promise<SqlDatabase> {
   const path = sqlitePath(url);
   if (path === null) {
     const { PostgresDatabase } = await import("./postgres-database.js");
-    return new PostgresDatabase({ connectionString: url });
+    return new PostgresDatabase({ ...postgres, connectionString: url });
   }
   if (path === "" || /^[a-z][a-z0-9+.-]*:\/\//i.test(path)) {
     throw new ImproperlyConfigured(
