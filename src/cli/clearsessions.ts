@@ -1,6 +1,7 @@
-import { openDatabase, redactDatabaseUrl, resolveDatabaseUrl } from "../stores/open-database.js";
+import { redactDatabaseUrl } from "../stores/open-database.js";
 import { SqlSessionStore } from "../stores/sql-session-store.js";
 import { parseCommandArgs } from "./command-args.js";
+import { withUsers } from "./with-users.js";
 
 const USAGE = "Usage: switchboard clearsessions [--database URL] [--table NAME]";
 
@@ -24,16 +25,12 @@ export async function clearsessions(
     console.error(`clearsessions takes no arguments besides its options.\n${USAGE}`);
     return 2;
   }
-  const url = resolveDatabaseUrl(args);
-  const db = await openDatabase(url);
-  try {
+  return withUsers(args, async (_users, db, url) => {
     const store = new SqlSessionStore(db, { table: parsed.string("table") });
     const removed = await store.clearExpired();
     log(
       `Removed ${removed} expired session${removed === 1 ? "" : "s"} from ${redactDatabaseUrl(url)}.`,
     );
     return 0;
-  } finally {
-    await db.close();
-  }
+  });
 }

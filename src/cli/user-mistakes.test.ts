@@ -101,11 +101,15 @@ describe("switchboard CLI > a user's mistake", () => {
     });
   }
 
-  test("createuser before migrate leaves no database file behind", () => {
-    const dir = project({});
-    assert.equal(run(dir, ["createuser", "--username", "ada"]).status, 1);
-    assert.equal(existsSync(join(dir, "switchboard.sqlite3")), false);
-  });
+  for (const args of [["createuser", "--username", "ada"], ["clearsessions"]]) {
+    test(`${args[0]} before migrate leaves no database file behind`, () => {
+      const dir = project({});
+      const result = run(dir, args);
+      assert.equal(result.status, 1);
+      assert.match(result.stderr, /run `switchboard migrate`/);
+      assert.equal(existsSync(join(dir, "switchboard.sqlite3")), false);
+    });
+  }
 
   test("createuser before migrate keeps a database file that was there before", () => {
     const dir = project({});
