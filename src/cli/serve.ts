@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import type { ParseArgsConfig } from "node:util";
+import { SwitchboardError } from "../errors.js";
 import { serve as serveApplication } from "../server/index.js";
 import { loadApplication, loadServeOptions } from "./load-application.js";
 
@@ -59,6 +60,8 @@ export async function serve(args: readonly string[]): Promise<number> {
       port,
     });
   } catch (error) {
+    // A SwitchboardError is the module's serveOptions, not the address: it says so itself.
+    if (error instanceof SwitchboardError) throw error;
     console.error(`Cannot listen on ${host}:${port}: ${(error as Error).message}`);
     return 1;
   }

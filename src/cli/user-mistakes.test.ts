@@ -80,6 +80,20 @@ export const application = authMiddleware({ backends: [], secretKey: "short" })(
     args: ["serve", "app.ts"],
     says: /Cannot load app\.ts: authMiddleware's secretKey must be a secret string of at least 32/,
   },
+  {
+    name: "serveOptions that cannot work",
+    dir: () =>
+      project(
+        { type: "module" },
+        {
+          "app.ts": `export const application = async () => {};
+export const serveOptions = { requestTimeoutMs: -1 };
+`,
+        },
+      ),
+    args: ["serve", "app.ts", "--port", "0"],
+    says: /^(ImproperlyConfigured: )?serve\(\) option requestTimeoutMs must be an integer/,
+  },
 ];
 
 describe("switchboard CLI > a user's mistake", () => {
