@@ -24,8 +24,10 @@ after(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
+// A password any password rules accept, for the commands that read one from stdin.
+const PASSWORD = "tangerine-otter-lighthouse-42\n";
 const run = (cwd: string, args: string[]) =>
-  spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: "utf8", input: "pw\n" });
+  spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: "utf8", input: PASSWORD });
 
 // The import a user's app.ts makes, pointed at this checkout's sources.
 const SWITCHBOARD = JSON.stringify(join(ROOT, "src/index.ts"));
