@@ -17,6 +17,9 @@ import { tokenAuthMiddleware } from "./token-auth-middleware.js";
 
 const SECRET = "stack-secret-0123456789abcdefghijklmnop";
 const TOKEN_SECRET = "stack-token-secret-0123456789abcdefghij";
+const CSRF_TOKEN = "c".repeat(32);
+/** What a page's script sends with a POST: the CSRF cookie and the same token in the header. */
+const CSRF = { cookie: `csrftoken=${CSRF_TOKEN}`, "x-csrftoken": CSRF_TOKEN };
 
 describe("authMiddlewareStack", () => {
   const db = new SqliteDatabase(":memory:");
@@ -58,9 +61,11 @@ describe("authMiddlewareStack", () => {
       "POST",
       "/login/",
       `${username}:${password}`,
+      CSRF,
     ).getResponse();
     assert.equal(response.status, 200);
-    const cookie = response.headers.find(([name]) => name === "set-cookie")?.[1] ?? "";
+    const cookies = response.headers.filter(([name]) => name === "set-cookie");
+    const cookie = cookies.find(([, value]) => value.startsWith("sessionid="))?.[1] ?? "";
     assert.match(cookie, /^sessionid=[a-z0-9]{32};/);
     return cookie.split(";")[0] ?? "";
   }
@@ -93,12 +98,13 @@ describe("authMiddlewareStack", () => {
     const ada = await users.getByUsername("ada");
     await users.update(ada!.id, { passwordHash: await passwords.hash("pw") });
     const response = await new HttpCommunicator(http, "POST", "/login/", "ada:wrong", {
-      cookie,
+      ...CSRF,
+      cookie: `${cookie}; ${CSRF.cookie}`,
     }).getResponse();
     assert.equal(response.status, 403);
     assert.equal(response.body.toString(), "");
-    const setCookie = response.headers.find(([name]) => name === "set-cookie")?.[1] ?? "";
-    assert.match(setCookie, /^sessionid=;.*Max-Age=0/);
+    const setCookie = response.headers.find(([, value]) => value.startsWith("sessionid="))?.[1];
+    assert.match(setCookie ?? "", /^sessionid=;.*Max-Age=0/);
   });
 
   it("with tokenAuthMiddleware inside, takes a valid token's user and otherwise the session's", async () => {

@@ -8,7 +8,8 @@ import { rePath } from "../routing/re-path.js";
 import { urlRouter } from "../routing/url-router.js";
 import { sessionMiddleware } from "../sessions/session-middleware.js";
 import type { Session } from "../sessions/session.js";
-import type { Application, WebsocketScope } from "../types/asgi.js";
+import type { CsrfScope } from "../security/csrf-middleware.js";
+import type { Application, HttpScope, WebsocketScope } from "../types/asgi.js";
 import type { AnyUser } from "../users/anonymous-user.js";
 import {
   authMiddlewareStack,
@@ -46,3 +47,26 @@ protocolTypeRouter({ websocket: routes });
 
 // @ts-expect-error cookies and a session are not enough: nothing resolves scope.user
 protocolTypeRouter({ websocket: cookieMiddleware()(sessionMiddleware(options)(routes)) });
+
+// On HTTP the stack also provides the CSRF token, unless it is told `csrf: false`.
+declare const page: Application<HttpScope & AuthScope & CsrfScope>;
+expectType<Application<HttpScope>>(authMiddlewareStack(page, options));
+expectType<Application<HttpScope>>(
+  authMiddlewareStack(page, { ...options, csrf: { exempt: ["/hook/"] } }),
+);
+const tokenFree: Application<HttpScope & AuthScope> = async (scope) => {
+  // @ts-expect-error a scope typed without CsrfScope has no token
+  void scope.csrfToken;
+};
+expectType<Application<HttpScope>>(authMiddlewareStack(tokenFree, { ...options, csrf: false }));
+// @ts-expect-error with the check off nothing provides the token: a page reading it cannot be served
+protocolTypeRouter({ http: authMiddlewareStack(page, { ...options, csrf: false }) });
+protocolTypeRouter({ http: authMiddlewareStack(page, options) });
+expectType<Application<WebsocketScope>>(authMiddlewareStack(routes, { ...options, csrf: {} }));
+authMiddlewareStack<HttpScope>(async (scope) => {
+  expectType<string>(scope.csrfToken);
+}, options);
+// One application for both protocols serves both.
+declare const either: Application<(HttpScope | WebsocketScope) & AuthScope>;
+const stacked = authMiddlewareStack(either, options);
+protocolTypeRouter({ http: stacked, websocket: stacked });

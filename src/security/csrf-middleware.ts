@@ -34,8 +34,24 @@ export interface CsrfOptions {
   secure?: boolean;
   /** Extra origins allowed to post, e.g. `["https://app.example.com"]`. */
   trustedOrigins?: readonly string[];
-  /** Requests this returns `true` for skip the check (keep it narrow). */
-  exempt?: (scope: HttpScope) => boolean;
+  /** Requests that skip the check (keep it narrow); see {@link CsrfExempt}. */
+  exempt?: CsrfExempt;
+}
+
+/**
+ * Requests {@link csrfMiddleware} lets through unchecked: a list of paths, each matched exactly
+ * against the whole `scope.path` (`"/api/hook/"`) or, as a `RegExp`, searched in it (anchor it:
+ * `/^\/api\//`), or a predicate for anything else.
+ */
+export type CsrfExempt = ReadonlyArray<string | RegExp> | ((scope: HttpScope) => boolean);
+
+function exemption(exempt: CsrfExempt | undefined): (scope: HttpScope) => boolean {
+  if (exempt === undefined) return () => false;
+  if (typeof exempt === "function") return exempt;
+  const paths = new Set(exempt.filter((entry) => typeof entry === "string"));
+  const patterns = exempt.filter((entry) => entry instanceof RegExp);
+  // search(), unlike test(), ignores and keeps lastIndex, so a /g pattern answers the same every time
+  return ({ path }) => paths.has(path) || patterns.some((pattern) => path.search(pattern) !== -1);
 }
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS", "TRACE"]);
@@ -102,7 +118,7 @@ export const csrfMiddleware = (options: CsrfOptions = {}) => {
     sameSite: "lax",
     secure: options.secure ?? false,
   } as const;
-  const exempt = options.exempt ?? (() => false);
+  const exempt = exemption(options.exempt);
 
   return <S extends HttpScope & CookieScope>(inner: Application<S & CsrfScope>): Application<S> =>
     async function csrf(scope, receive, send) {
@@ -145,8 +161,10 @@ export const csrfMiddleware = (options: CsrfOptions = {}) => {
         submitted = new URLSearchParams(body.toString("latin1")).get(fieldName) ?? undefined;
         bodyReceive = replay(body, receive);
       }
-      if (submitted === undefined)
-        return refuse(send, 403, "the CSRF token is missing from the request.");
+      if (submitted === undefined) {
+        const where = `the form field "${fieldName}" or the header "${headerName}"`;
+        return refuse(send, 403, `the CSRF token is missing; send it in ${where}.`);
+      }
       if (!constantTimeEqual(Buffer.from(submitted), Buffer.from(csrfToken))) {
         return refuse(send, 403, "the CSRF token is incorrect; reload the form and retry.");
       }
