@@ -8,7 +8,7 @@ import { InMemoryTicketStore } from "../src/stores/in-memory-ticket-store.js";
 import { RedisTicketStore } from "../src/stores/redis-ticket-store.js";
 import type { TicketStore } from "../src/stores/ticket-store.js";
 import { REDIS_URL, serviceSkip, uniquePrefix } from "./support/services.js";
-import { openUsers, PASSWORD, ticketApp } from "./support/ticket-apps.js";
+import { loginOverHttp, openUsers, ticketApp, type HttpLogin } from "./support/ticket-apps.js";
 
 let users: Awaited<ReturnType<typeof openUsers>>;
 before(async () => {
@@ -26,14 +26,12 @@ async function serveTickets(
   return { server, base, store };
 }
 
-async function loginCookie(base: string): Promise<string> {
-  const response = await fetch(`${base}/login/`, { method: "POST", body: `ada:${PASSWORD}` });
-  assert.equal(response.status, 200);
-  return (response.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
-}
-
-async function mint(base: string, cookie: string): Promise<string> {
-  const response = await fetch(`${base}/ws-ticket/`, { method: "POST", headers: { cookie } });
+/** Mints a ticket as a page's script does: the cookies, and the CSRF token in `X-CSRFToken`. */
+async function mint(base: string, { cookie, csrfToken }: HttpLogin): Promise<string> {
+  const response = await fetch(`${base}/ws-ticket/`, {
+    method: "POST",
+    headers: { cookie, "x-csrftoken": csrfToken },
+  });
   assert.equal(response.status, 200);
   const { ticket } = (await response.json()) as { ticket: string };
   return ticket;
@@ -60,7 +58,7 @@ async function whoOpens(url: string, ticket: string, as: "subprotocol" | "query"
 describe("connection tickets over the wire", () => {
   test("a ticket minted by a logged-in request opens one socket as that user, without a cookie", async (t) => {
     const { server, base } = await serveTickets(t, new InMemoryTicketStore());
-    const ticket = await mint(base, await loginCookie(base));
+    const ticket = await mint(base, await loginOverHttp(base));
     const url = server.wsUrl("/ws/whoami/");
     assert.deepEqual(await whoOpens(url, ticket, "subprotocol"), {
       user: "ada",
@@ -71,7 +69,7 @@ describe("connection tickets over the wire", () => {
 
   test("a ticket in the query string works once too", async (t) => {
     const { server, base } = await serveTickets(t, new InMemoryTicketStore());
-    const ticket = await mint(base, await loginCookie(base));
+    const ticket = await mint(base, await loginOverHttp(base));
     const url = server.wsUrl("/ws/whoami/");
     assert.deepEqual(await whoOpens(url, ticket, "query"), { user: "ada", protocol: "" });
     assert.deepEqual(await whoOpens(url, ticket, "query"), { refused: "refused with 403" });
@@ -79,27 +77,33 @@ describe("connection tickets over the wire", () => {
 
   test("refuses an expired or unknown ticket with 403", async (t) => {
     const { server, base } = await serveTickets(t, new InMemoryTicketStore());
-    const ticket = await mint(base, await loginCookie(base));
+    const ticket = await mint(base, await loginOverHttp(base));
     await sleep(400); // the test app's tickets live 0.3 s
     const url = server.wsUrl("/ws/whoami/");
     assert.deepEqual(await whoOpens(url, ticket, "query"), { refused: "refused with 403" });
     assert.deepEqual(await whoOpens(url, "forged", "subprotocol"), { refused: "refused with 403" });
   });
 
-  test("mints no ticket for an anonymous user, a GET or a foreign origin", async (t) => {
+  test("mints no ticket for an anonymous user, a GET, a foreign origin or a POST without the CSRF token", async (t) => {
     const { base } = await serveTickets(t, new InMemoryTicketStore());
-    const cookie = await loginCookie(base);
-    assert.equal((await fetch(`${base}/ws-ticket/`, { method: "POST" })).status, 401);
+    const { cookie, csrfToken } = await loginOverHttp(base);
+    const anonymous = { cookie: `csrftoken=${csrfToken}`, "x-csrftoken": csrfToken };
+    const post = (headers: Record<string, string>) =>
+      fetch(`${base}/ws-ticket/`, { method: "POST", headers });
+    assert.equal((await post(anonymous)).status, 401);
     assert.equal((await fetch(`${base}/ws-ticket/`, { headers: { cookie } })).status, 405);
-    const foreign = { method: "POST", headers: { cookie, origin: "http://evil.test" } };
-    assert.equal((await fetch(`${base}/ws-ticket/`, foreign)).status, 403);
+    const foreign = await post({ cookie, "x-csrftoken": csrfToken, origin: "http://evil.test" });
+    assert.equal(foreign.status, 403);
+    const tokenless = await post({ cookie });
+    assert.equal(tokenless.status, 403);
+    assert.match(await tokenless.text(), /CSRF token is missing/);
   });
 
   test("a ticket whose session logged out meanwhile opens no socket", async (t) => {
     const { server, base, store } = await serveTickets(t, new InMemoryTicketStore());
-    const cookie = await loginCookie(base);
-    const ticket = await mint(base, cookie);
-    await store.delete(cookie.split("=")[1] ?? "");
+    const session = await loginOverHttp(base);
+    const ticket = await mint(base, session);
+    await store.delete(session.sessionKey);
     const url = server.wsUrl("/ws/whoami/");
     assert.deepEqual(await whoOpens(url, ticket, "query"), { refused: "refused with 403" });
   });
@@ -119,7 +123,7 @@ describe(
           serveTickets(t, new RedisTicketStore({ client, prefix }), sessions),
         ),
       );
-      const ticket = await mint(a!.base, await loginCookie(a!.base));
+      const ticket = await mint(a!.base, await loginOverHttp(a!.base));
       const results = await Promise.all([
         whoOpens(a!.server.wsUrl("/ws/whoami/"), ticket, "subprotocol"),
         whoOpens(b!.server.wsUrl("/ws/whoami/"), ticket, "subprotocol"),

@@ -4,7 +4,7 @@ import { after, before, describe, test, type TestContext } from "node:test";
 import { connect, nextMessage, startServer } from "../src/server/test-server.js";
 import { InMemorySessionStore } from "../src/stores/in-memory-session-store.js";
 import { InMemoryTicketStore } from "../src/stores/in-memory-ticket-store.js";
-import { openUsers, PASSWORD, ticketApp } from "./support/ticket-apps.js";
+import { loginOverHttp, openUsers, PASSWORD, ticketApp } from "./support/ticket-apps.js";
 
 let users: Awaited<ReturnType<typeof openUsers>>;
 before(async () => {
@@ -72,9 +72,11 @@ describe("session hand-off over the wire", () => {
 
   test("refuses a connection ticket: it never becomes a cookie", async (t) => {
     const { base } = await serveHandoff(t);
-    const login = await fetch(`${base}/login/`, { method: "POST", body: `ada:${PASSWORD}` });
-    const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
-    const minted = await fetch(`${base}/ws-ticket/`, { method: "POST", headers: { cookie } });
+    const { cookie, csrfToken } = await loginOverHttp(base);
+    const minted = await fetch(`${base}/ws-ticket/`, {
+      method: "POST",
+      headers: { cookie, "x-csrftoken": csrfToken },
+    });
     const { ticket } = (await minted.json()) as { ticket: string };
     assert.equal((await exchange(base, ticket)).status, 400);
   });

@@ -11,7 +11,7 @@ import { InMemorySessionStore } from "../../src/stores/in-memory-session-store.j
 import { SqliteDatabase } from "../../src/stores/sqlite-database.js";
 import { SqlUserStore } from "../../src/users/sql-user-store.js";
 import type { User } from "../../src/users/user.js";
-import { createUser, liveApp, loggedIn, passwords } from "./live-app.js";
+import { createUser, liveApp, loggedIn, passwords, postHeaders } from "./live-app.js";
 
 // Re-validation is a minute away in every server here, so only the published revoke can close a
 // socket within a test.
@@ -87,6 +87,7 @@ describe(
         const closes = Promise.all(carls.map(closed));
         const response = await fetch(`${servers[0].handle.url}/admin/${routes[name]}/${carl.id}/`, {
           method: "POST",
+          headers: postHeaders(),
         });
         assert.equal(response.status, 200);
         for (const close of await closes) {

@@ -1,5 +1,5 @@
 /**
- * An application for live-session tests: `POST /logout/` logs out, `/logout-everywhere/` ends
+ * An application for live-session tests (POST with {@link postHeaders}): `POST /logout/` logs out, `/logout-everywhere/` ends
  * all the user's sessions, `/admin/password/<id>/` sets user <id>'s password to "new",
  * `/admin/deactivate/<id>/` and `/admin/delete/<id>/` do what they say, `/ws/` and `/free/` (opted
  * out) accept authenticated sockets and record the code their consumer's `disconnect` saw.
@@ -25,6 +25,17 @@ import type { User } from "../../src/users/user.js";
 
 export const SECRET = "live-sessions-test-secret-0123456789abcdef";
 export const passwords = new Passwords({ hashers: [new ScryptHasher({ N: 1024 })] });
+
+const CSRF_TOKEN = "l".repeat(32);
+
+/**
+ * Headers of a POST to the HTTP routes, which sit behind the stack's CSRF check: the token as
+ * cookie and header, and the session `sessionKey` names if given.
+ */
+export function postHeaders(sessionKey?: string): Record<string, string> {
+  const session = sessionKey === undefined ? "" : `sessionid=${sessionKey}; `;
+  return { cookie: `${session}csrftoken=${CSRF_TOKEN}`, "x-csrftoken": CSRF_TOKEN };
+}
 
 /** Every `disconnect(code)` the consumers saw, in order. */
 export const disconnects: number[] = [];

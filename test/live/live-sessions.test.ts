@@ -11,7 +11,7 @@ import { SqliteDatabase } from "../../src/stores/sqlite-database.js";
 import { SqlUserStore } from "../../src/users/sql-user-store.js";
 import type { UserChanges } from "../../src/users/user-store.js";
 import type { User } from "../../src/users/user.js";
-import { createUser, disconnects, liveApp, loggedIn, passwords } from "./live-app.js";
+import { createUser, disconnects, liveApp, loggedIn, passwords, postHeaders } from "./live-app.js";
 
 describe("live sessions over real sockets", { timeout: 30_000 }, () => {
   const db = new SqliteDatabase(":memory:");
@@ -46,7 +46,7 @@ describe("live sessions over real sockets", { timeout: 30_000 }, () => {
     const closes = Promise.all([closed(one), closed(two)]);
     const response = await fetch(`${server.handle.url}/logout/`, {
       method: "POST",
-      headers: { cookie: `sessionid=${adaKey}` },
+      headers: postHeaders(adaKey),
     });
     assert.equal(response.status, 200);
     for (const close of await closes) {
@@ -92,7 +92,7 @@ describe("live sessions over real sockets", { timeout: 30_000 }, () => {
     const closes = Promise.all(sockets.map(closed));
     const response = await fetch(`${server.handle.url}/logout-everywhere/`, {
       method: "POST",
-      headers: { cookie: `sessionid=${here}` },
+      headers: postHeaders(here),
     });
     assert.equal(response.status, 200);
     const [onHere, onThere] = await closes;

@@ -16,7 +16,7 @@ import { SqlUserStore } from "../../src/users/sql-user-store.js";
 import { freePort } from "../support/ports.js";
 import { startListening, stop, type Process } from "../support/processes.js";
 import { REDIS_URL, serviceSkip, uniquePrefix } from "../support/services.js";
-import { createUser, loggedIn } from "../live/live-app.js";
+import { createUser, loggedIn, postHeaders } from "../live/live-app.js";
 
 const skip = await serviceSkip("redis");
 const app = fileURLToPath(new URL("./apps/live-session-app.ts", import.meta.url));
@@ -75,7 +75,7 @@ describe("live sessions across two switchboard serve processes", { skip, timeout
     const started = Date.now();
     const response = await fetch(`http://127.0.0.1:${b.port}/logout/`, {
       method: "POST",
-      headers: { cookie: `sessionid=${key}` },
+      headers: postHeaders(key),
     });
     assert.equal(response.status, 200);
     assert.deepEqual(await close, { code: CODES.sessionEnded, reason: "session ended" });

@@ -4,6 +4,7 @@
  * hand-off token), mint tickets (`/ws-ticket/`), exchange hand-offs (`/session/handoff/`), and
  * ask who you are (`GET /whoami/`, socket `/ws/whoami/`: send a frame, read the answer).
  */
+import assert from "node:assert/strict";
 import { authenticate } from "../../src/auth/authenticate.js";
 import { authMiddlewareStack, type AuthScope } from "../../src/auth/auth-middleware-stack.js";
 import { login } from "../../src/auth/login.js";
@@ -30,6 +31,35 @@ export async function openUsers() {
   await users.migrate();
   await users.create({ username: "ada", passwordHash: await passwords.hash(PASSWORD) });
   return { backends: [new ModelBackend({ users, passwords })], close: () => db.close() };
+}
+
+/** A client logged in over HTTP: the cookies to send, and the token for `X-CSRFToken`. */
+export interface HttpLogin {
+  cookie: string;
+  csrfToken: string;
+  sessionKey: string;
+}
+
+function setCookie(response: Response, name: string): string {
+  const line = response.headers.getSetCookie().find((value) => value.startsWith(`${name}=`));
+  return (line ?? "").split(";")[0]?.slice(name.length + 1) ?? "";
+}
+
+/**
+ * Logs "ada" in through `POST /login/` as a script does under the stack's CSRF check: a `GET`
+ * first for the `csrftoken` cookie, then the POST with the token in `X-CSRFToken`.
+ */
+export async function loginOverHttp(base: string): Promise<HttpLogin> {
+  const issued = setCookie(await fetch(`${base}/whoami/`), "csrftoken");
+  const response = await fetch(`${base}/login/`, {
+    method: "POST",
+    headers: { cookie: `csrftoken=${issued}`, "x-csrftoken": issued },
+    body: `ada:${PASSWORD}`,
+  });
+  assert.equal(response.status, 200);
+  const sessionKey = setCookie(response, "sessionid");
+  const csrfToken = setCookie(response, "csrftoken"); // login() rotated it
+  return { cookie: `sessionid=${sessionKey}; csrftoken=${csrfToken}`, csrfToken, sessionKey };
 }
 
 type Backends = Awaited<ReturnType<typeof openUsers>>["backends"];
