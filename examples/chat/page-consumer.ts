@@ -26,7 +26,7 @@ export function safeNext(next: string | null | undefined): string {
 
 /**
  * A server-rendered page: `GET` (and `HEAD`) call {@link get}, `POST` calls {@link post} with
- * the decoded form; other methods get 405. The CSRF check already ran in `csrfMiddleware`.
+ * the decoded form; other methods get 405. The CSRF check already ran in `authMiddlewareStack`.
  */
 export abstract class PageConsumer<S extends PageScope = PageScope> extends HttpConsumer<S> {
   get?(): Promise<void>;
