@@ -47,7 +47,9 @@ export type AuthMiddlewareStackOptions = SessionMiddlewareOptions &
      * The CSRF check on HTTP requests (`csrfMiddleware`'s options), on by default. Exempt routes
      * by path with `exempt: ["/hooks/payment/", /^\/api\//]`. `false` turns it off for every
      * route and leaves `scope.csrfToken` unset: discouraged, since any site can then post forms
-     * to this one with the user's session cookie.
+     * to this one with the user's session cookie. The types drop `scope.csrfToken` when the call
+     * says `csrf: false` literally; a `false` held in a variable typed with these options is not
+     * seen by them.
      */
     csrf?: CsrfOptions | false;
   };

@@ -23,7 +23,9 @@ export type SessionHandoffAppOptions = SessionMiddlewareOptions & { tickets: Tic
  * `Set-Cookie` for the session the socket holds (with the session middleware's name and
  * attributes). A used, expired or unknown token, or a session that ended meanwhile, gets 400 and
  * no cookie. Cross-site requests cannot use it: a foreign `Origin` is refused (403), and a form
- * or `no-cors` fetch cannot send `application/json` (415). Needs no other middleware.
+ * or `no-cors` fetch cannot send `application/json` (415), so it needs no CSRF token. Mount it
+ * outside `authMiddlewareStack`: it needs no other middleware, and under the stack a script would
+ * have to send the CSRF token too.
  *
  * @example
  * ```ts

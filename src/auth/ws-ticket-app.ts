@@ -22,8 +22,9 @@ export interface WsTicketAppOptions {
 
 /**
  * An HTTP endpoint that mints a connection ticket for the logged-in session: mount it under
- * `authMiddlewareStack` and `POST` to it (same origin); it answers `{"ticket": "...",
- * "expiresIn": 30}`, or 401 for an anonymous user. The ticket opens one WebSocket as that session
+ * `authMiddlewareStack` and `POST` to it (same origin) with the CSRF token in `X-CSRFToken`, which
+ * the stack checks like any form; it answers `{"ticket": "...", "expiresIn": 30}`, or 401 for an
+ * anonymous user. The ticket opens one WebSocket as that session
  * (see `ticketAuthMiddleware`), for clients that cannot send the cookie with the handshake.
  *
  * @example
