@@ -64,4 +64,20 @@ describe("JsonWebsocketConsumer", () => {
     assert.deepEqual(await communicator.receiveOutput(), { type: "websocket.close" });
     await communicator.disconnect();
   });
+
+  test("reply answers a request with its ref and answers nothing to a message without one", async () => {
+    class Acks extends JsonWebsocketConsumer {
+      override receiveJson(content: unknown) {
+        return this.reply(content, { ok: true, ref: "overwritten" });
+      }
+    }
+    const communicator = new WebsocketCommunicator(Acks.asApp(), "/json/");
+    await communicator.connect();
+    await communicator.sendJsonTo({ text: "no ref" });
+    await communicator.sendJsonTo({ text: "numeric ref", ref: 1 });
+    await communicator.sendJsonTo({ text: "asks", ref: "7" });
+    // The first frame out answers the third message: the other two got none.
+    assert.deepEqual(await communicator.receiveJsonFrom(), { ok: true, ref: "7" });
+    await communicator.disconnect();
+  });
 });

@@ -46,6 +46,23 @@ export class JsonWebsocketConsumer<
     await this.send({ text: this.encodeJson(content) }, close);
   }
 
+  /**
+   * Answers a client's `request()` (from `switchboard/client`): sends `payload` with the `ref`
+   * the request carried, which is how the client matches the reply. A message without a string
+   * `ref` was sent with `send()` and expects no answer: nothing is sent.
+   *
+   * @example
+   * ```ts
+   * override async receiveJson(content: unknown) {
+   *   await this.reply(content, { ok: true });
+   * }
+   * ```
+   */
+  async reply(request: unknown, payload: Record<string, unknown>): Promise<void> {
+    const ref = (request as { ref?: unknown } | null)?.ref;
+    if (typeof ref === "string") await this.sendJson({ ...payload, ref });
+  }
+
   /** Parses a text frame; override for another JSON reviver. */
   protected decodeJson(text: string): unknown {
     return JSON.parse(text);
