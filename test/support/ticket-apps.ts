@@ -22,6 +22,8 @@ import type { Application, HttpScope, WebsocketScope } from "../../src/types/asg
 import { SqlUserStore } from "../../src/users/sql-user-store.js";
 
 export const PASSWORD = "correct horse";
+/** The secret key of {@link ticketApp}'s auth stack, for apps that share its sessions. */
+export const SECRET_KEY = "ticket-apps-secret-0123456789abcdefghij";
 
 /** Users shared by every app made from it: "ada" with {@link PASSWORD}. */
 export async function openUsers() {
@@ -70,7 +72,7 @@ async function credentials(text: string, scope: AuthScope & (HttpScope | Websock
 }
 
 export function ticketApp(store: SessionStore, tickets: TicketStore, backends: Backends) {
-  const auth = { store, backends, secretKey: "ticket-apps-secret-0123456789abcdefghij", tickets };
+  const auth = { store, backends, secretKey: SECRET_KEY, tickets };
 
   const loginView: Application<HttpScope & AuthScope> = async (scope, receive, send) => {
     const event = await receive();
