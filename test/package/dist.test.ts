@@ -25,7 +25,8 @@ const PLAIN_NODE_SCRIPT = `
 import { serve } from "switchboard";
 import { WebsocketCommunicator } from "switchboard/testing";
 import { WebSocket } from "ws";
-const resolved = [import.meta.resolve("switchboard"), import.meta.resolve("switchboard/testing")];
+import { connect } from "switchboard/client";
+const resolved = ["switchboard", "switchboard/testing", "switchboard/client"].map((name) => import.meta.resolve(name));
 const echo = async (_scope, receive, send) => {
   await receive();
   await send({ type: "websocket.accept" });
@@ -46,21 +47,35 @@ await new Promise((resolve, reject) => { ws.once("open", resolve); ws.once("erro
 ws.send("over the wire");
 const [overTheWire] = await new Promise((resolve) => ws.once("message", (...args) => resolve(args)));
 ws.close();
+const client = connect("ws://127.0.0.1:" + server.port + "/", { WebSocket });
+client.send({ from: "switchboard/client" });
+const fromClient = await new Promise((resolve) => client.on("message", resolve));
+client.close();
 await server.close();
-console.log(JSON.stringify({ resolved, inProcess, overTheWire: String(overTheWire) }));
+console.log(JSON.stringify({ resolved, inProcess, overTheWire: String(overTheWire), fromClient }));
 `;
 
 describe("the compiled package in dist/", () => {
   before(() => {
-    const build = spawnSync(process.execPath, [TSC, "-p", "tsconfig.build.json"], {
-      cwd: ROOT,
-      encoding: "utf8",
-    });
-    assert.equal(build.status, 0, `npm run build failed:\n${build.stdout}${build.stderr}`);
+    // As `npm run build`: the server, then the client with the DOM library and no Node types.
+    for (const config of ["tsconfig.build.json", "tsconfig.client.json"]) {
+      const build = spawnSync(process.execPath, [TSC, "-p", config], {
+        cwd: ROOT,
+        encoding: "utf8",
+      });
+      assert.equal(build.status, 0, `tsc -p ${config} failed:\n${build.stdout}${build.stderr}`);
+    }
   });
 
   test("has JavaScript and type declarations for every entry point", () => {
-    for (const entry of ["index", "testing/index", "redis", "postgres", "cli/main"]) {
+    for (const entry of [
+      "index",
+      "testing/index",
+      "redis",
+      "postgres",
+      "cli/main",
+      "client/index",
+    ]) {
       assert.ok(existsSync(join(ROOT, "dist", `${entry}.js`)), `dist/${entry}.js`);
       assert.ok(existsSync(join(ROOT, "dist", `${entry}.d.ts`)), `dist/${entry}.d.ts`);
     }
@@ -78,11 +93,13 @@ describe("the compiled package in dist/", () => {
       resolved: string[];
       inProcess: string;
       overTheWire: string;
+      fromClient: unknown;
     };
     assert.deepEqual(
       result.resolved.map((url) => url.slice(url.indexOf("/dist/"))),
-      ["/dist/index.js", "/dist/testing/index.js"],
+      ["/dist/index.js", "/dist/testing/index.js", "/dist/client/index.js"],
     );
+    assert.deepEqual(result.fromClient, { from: "switchboard/client" });
     assert.equal(result.inProcess, "in process");
     assert.equal(result.overTheWire, "over the wire");
   });
