@@ -47,20 +47,20 @@ export class JsonWebsocketConsumer<
   }
 
   /**
-   * Answers a client's `request()` (from `switchboard/client`): sends `payload` with the `ref`
-   * the request carried, which is how the client matches the reply. A message without a string
-   * `ref` was sent with `send()` and expects no answer: nothing is sent.
+   * Answers a client message with `payload`, adding the message's `ref` when it has one: a
+   * `request()` of `switchboard/client` resolves with the frame carrying its `ref`. A message
+   * sent without one (a plain `send()`, another client) gets `payload` as it is.
    *
    * @example
    * ```ts
    * override async receiveJson(content: unknown) {
-   *   await this.reply(content, { ok: true });
+   *   await this.reply(content, { type: "ack" });
    * }
    * ```
    */
   async reply(request: unknown, payload: Record<string, unknown>): Promise<void> {
     const ref = (request as { ref?: unknown } | null)?.ref;
-    if (typeof ref === "string") await this.sendJson({ ...payload, ref });
+    await this.sendJson(typeof ref === "string" ? { ...payload, ref } : payload);
   }
 
   /** Parses a text frame; override for another JSON reviver. */

@@ -1,6 +1,6 @@
 /**
  * The server the client tests talk to, over real sockets: `/ws/probe/` does what each message
- * asks (`{ do: "echo" | "push" | "silent" | "close", ... }`), `/ws/refuse/` refuses every
+ * asks (`{ do: "echo" | "push" | "silent" | "close", ... }`; only `echo` is answered), `/ws/refuse/` refuses every
  * handshake with 403.
  */
 import { JsonWebsocketConsumer } from "../../src/consumers/json-websocket-consumer.js";
