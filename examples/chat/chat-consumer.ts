@@ -1,7 +1,7 @@
 import {
   ImproperlyConfigured,
   InvalidFrame,
-  WebsocketConsumer,
+  JsonWebsocketConsumer,
   type AuthScope,
   type ChannelLayer,
   type MessageHandlers,
@@ -14,10 +14,28 @@ import { RoomPresence } from "./room-presence.js";
 import { isRoomName, roomGroup } from "./room-store.js";
 
 /**
- * The subprotocol of the browser page: the server sends JSON frames, `{type: "message", user,
- * text}` and `{type: "presence", users}`. Without it a client gets the raw text relay.
+ * JSON frames from the server, `{type: "message", user, text}` and `{type: "presence", users}`;
+ * plain text frames from the client. Without a subprotocol a client gets the raw text relay.
  */
 export const CHAT_SUBPROTOCOL = "switchboard.chat.v1";
+
+/**
+ * The room page's subprotocol: as {@link CHAT_SUBPROTOCOL}, and the client sends JSON too,
+ * `{type: "message", text, ref}`; each is acknowledged with `{type: "ack", ref}` once the room
+ * has it (what `request()` of `switchboard/client` waits for).
+ */
+export const CHAT_SUBPROTOCOL_V2 = "switchboard.chat.v2";
+
+/** A member's message, as a {@link CHAT_SUBPROTOCOL_V2} client sends it. */
+interface ChatPost {
+  type: "message";
+  text: string;
+}
+
+function isChatPost(content: unknown): content is ChatPost {
+  const post = content as Partial<ChatPost> | null;
+  return post?.type === "message" && typeof post.text === "string";
+}
 
 /** A member's text, to every member of the room. */
 type ChatText = { type: "chat.message"; user: string; text: string };
@@ -49,12 +67,13 @@ interface Membership {
  * a leaving member announces that too.
  */
 export class ChatConsumer
-  extends WebsocketConsumer<ChatScope>
+  extends JsonWebsocketConsumer<ChatScope>
   implements MessageHandlers<RoomMessage>
 {
   readonly #presence = new RoomPresence();
   #membership: Membership | null = null;
-  #json = false;
+  /** The accepted subprotocol, `null` for the raw relay. */
+  #protocol: string | null = null;
 
   override async connect(): Promise<void> {
     const { user, urlRoute, subprotocols } = this.scope;
@@ -70,8 +89,9 @@ export class ChatConsumer
     // In the group before the announcement, so no message sent after it can miss this channel.
     await layer.groupAdd(membership.group, channel);
     this.#membership = membership;
-    this.#json = subprotocols.includes(CHAT_SUBPROTOCOL);
-    await this.accept(this.#json ? CHAT_SUBPROTOCOL : null);
+    this.#protocol =
+      [CHAT_SUBPROTOCOL_V2, CHAT_SUBPROTOCOL].find((name) => subprotocols.includes(name)) ?? null;
+    await this.accept(this.#protocol);
     await layer.groupSend<RoomMessage>(membership.group, {
       type: "presence.join",
       channel,
@@ -80,19 +100,25 @@ export class ChatConsumer
   }
 
   override async receive(frame: WebsocketFrame): Promise<void> {
-    const membership = this.#joined();
+    if (this.#protocol === CHAT_SUBPROTOCOL_V2) return super.receive(frame);
     if (frame.text === undefined) throw new InvalidFrame("The chat carries text frames only.");
-    await membership.layer.groupSend<RoomMessage>(membership.group, {
-      type: "chat.message",
-      user: membership.username,
-      text: frame.text,
-    });
+    await this.#post(frame.text);
+  }
+
+  override async receiveJson(content: unknown): Promise<void> {
+    if (!isChatPost(content)) {
+      throw new InvalidFrame(
+        `${CHAT_SUBPROTOCOL_V2} frames are {"type": "message", "text": "..."}.`,
+      );
+    }
+    await this.#post(content.text);
+    await this.reply(content, { type: "ack" });
   }
 
   /** A member's message, from the group: the same text to raw clients, JSON to the page. */
   async chatMessage({ user, text }: ChatText): Promise<void> {
-    if (!this.#json) return this.send({ text });
-    await this.#sendJson({ type: "message", user, text });
+    if (this.#protocol === null) return this.send({ text });
+    await this.sendJson({ type: "message", user, text });
   }
 
   /** A newcomer announced itself: note it and tell it, on its own channel, that we are here. */
@@ -134,10 +160,17 @@ export class ChatConsumer
   }
 
   async #sendPresence(): Promise<void> {
-    if (this.#json) await this.#sendJson({ type: "presence", users: this.#presence.usernames() });
+    if (this.#protocol === null) return;
+    await this.sendJson({ type: "presence", users: this.#presence.usernames() });
   }
 
-  #sendJson(content: object): Promise<void> {
-    return this.send({ text: JSON.stringify(content) });
+  /** A member's text, to every member of the room. */
+  async #post(text: string): Promise<void> {
+    const membership = this.#joined();
+    await membership.layer.groupSend<RoomMessage>(membership.group, {
+      type: "chat.message",
+      user: membership.username,
+      text,
+    });
   }
 }

@@ -29,7 +29,12 @@ import type { ChatSettings } from "./settings.js";
 import { openSharedState } from "./shared-state.js";
 import { SignupConsumer } from "./signup-consumer.js";
 import { provideHandoffTickets, SocketLoginConsumer } from "./socket-login-consumer.js";
-import { STATIC_ROUTE, StaticConsumer } from "./static-consumer.js";
+import {
+  CLIENT_ROUTE,
+  ClientFilesConsumer,
+  STATIC_ROUTE,
+  StaticConsumer,
+} from "./static-consumer.js";
 import { WhoamiConsumer } from "./whoami-consumer.js";
 
 /** What the demo reports to, besides the server's access log. */
@@ -65,6 +70,7 @@ function httpApplication(
   const csrf = { exempt: settings.bench ? ["/login/"] : [] };
   return urlRouter<HttpScope>([
     // Outside the auth stack: a stylesheet needs no session lookup.
+    path(CLIENT_ROUTE, ClientFilesConsumer.asApp(noLayer)),
     path(STATIC_ROUTE, StaticConsumer.asApp(noLayer)),
     // Exchanges the token "Sign in over WebSocket" gets for the new session cookie.
     path("session/handoff/", sessionHandoffApp({ tickets, ...auth })),

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { once } from "node:events";
 import { createServer } from "node:http";
+import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, test } from "node:test";
 import type { Browser, BrowserContext, Page } from "playwright-core";
@@ -9,6 +11,17 @@ import { chromiumSkip, launchChromium } from "./chromium.js";
 import { screenshot, showBanner, trySocketScript } from "./page-tools.js";
 
 const PASSWORD = "correct horse battery";
+const ROOT = new URL("../../", import.meta.url);
+
+/** The pages load switchboard/client from dist/client/: build it as `npm run build` does. */
+function buildClient() {
+  const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
+  const build = spawnSync(process.execPath, [tsc, "-p", "tsconfig.client.json"], {
+    cwd: ROOT,
+    encoding: "utf8",
+  });
+  assert.equal(build.status, 0, `building switchboard/client failed:\n${build.stdout}`);
+}
 
 async function signUp(context: BrowserContext, demo: DemoProcess, username: string) {
   const page = await context.newPage();
@@ -55,6 +68,7 @@ describe("chat demo in Chromium", { skip: chromiumSkip() }, () => {
   const wsUrl = (path: string) => demo.url.replace(/^http/, "ws") + path;
 
   before(async () => {
+    buildClient();
     // One process with its embedded defaults, whatever the test run's environment says.
     demo = await startDemo({
       env: { REDIS_URL: undefined, SWITCHBOARD_DB: undefined, SWITCHBOARD_SECRET_KEY: undefined },
@@ -164,6 +178,29 @@ describe("chat demo in Chromium", { skip: chromiumSkip() }, () => {
     } finally {
       await context.close();
       await bystanderContext.close();
+    }
+  });
+
+  test("a room page whose socket is refused says so and offers to log in again", async () => {
+    const context = await browser.newContext();
+    try {
+      const page = await signUp(context, demo, "refused");
+      await page.getByRole("button", { name: "Create account" }).click();
+      await page.waitForURL(`${demo.url}/`);
+      // The page is rendered for the logged-in user; its script then connects without a cookie.
+      await context.route("**/static/chat.js", async (route) => {
+        await context.clearCookies();
+        await route.continue();
+      });
+      await page.goto(`${demo.url}/chat/lobby/`);
+      await page
+        .getByText("The server refused the connection: you are not logged in.")
+        .waitFor({ timeout: 5_000 });
+      assert.equal(await page.locator("#status").textContent(), "logged out");
+      assert.equal(await page.getByRole("link", { name: "Log in again" }).count(), 1);
+      await screenshot(page, "14-refused-socket-says-so");
+    } finally {
+      await context.close();
     }
   });
 

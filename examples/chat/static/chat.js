@@ -1,5 +1,7 @@
-// The room page: one WebSocket to /ws/chat/<room>/ speaking the switchboard.chat.v1 subprotocol
-// (JSON frames from the server, plain text frames from us). No framework, no build step.
+// The room page: one socket to /ws/chat/<room>/ speaking switchboard.chat.v2, through
+// switchboard/client (served from the package at /static/switchboard-client/). No build step.
+import { connect } from "/static/switchboard-client/index.js";
+
 const { room, user: me } = document.querySelector("[data-room]").dataset;
 const log = document.getElementById("log");
 const presence = document.getElementById("presence");
@@ -7,11 +9,6 @@ const status = document.getElementById("status");
 const form = document.getElementById("send");
 const input = document.getElementById("message");
 const button = form.querySelector("button");
-const url = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws/chat/${encodeURIComponent(room)}/`;
-
-let socket = null;
-let failures = 0;
-let everOpened = false;
 
 function setStatus(text, state) {
   status.textContent = text;
@@ -50,12 +47,6 @@ function showPresence(users) {
   presence.replaceChildren(...users.map((user) => element("li", "", user)));
 }
 
-// The server's live-session close codes (docs/live-sessions.md): the session ended (4001), the
-// credentials changed (4002), the session expired (4003); reconnecting would not help.
-const LOGGED_OUT_CODES = [4001, 4002, 4003];
-// Too many sockets open for this user (4004).
-const TOO_MANY_SOCKETS = 4004;
-
 function showLoggedOut(why) {
   setStatus("logged out", "error");
   const link = element("a", "", "Log in again");
@@ -65,63 +56,59 @@ function showLoggedOut(why) {
   log.append(notice);
 }
 
-// A refused handshake looks like any dropped connection to a page; /whoami/ tells them apart.
-async function explainRefusal() {
-  const response = await fetch("/whoami/", { credentials: "same-origin" });
-  if (response.status === 403) {
-    showLoggedOut("You are no longer logged in.");
-    return;
-  }
-  scheduleReconnect();
-}
+// The server's live-session close codes (docs/live-sessions.md): the session ended (4001), the
+// credentials changed (4002), the session expired (4003). The client never reconnects after a
+// refusal; the page says why.
+const LOGGED_OUT_CODES = [4001, 4002, 4003];
+const TOO_MANY_SOCKETS = 4004;
 
-function scheduleReconnect() {
-  failures += 1;
-  const delay = Math.min(30, 2 ** failures);
-  setStatus(`reconnecting in ${delay}s`, "warn");
-  setTimeout(connect, delay * 1000);
-}
+const socket = connect(`/ws/chat/${encodeURIComponent(room)}/`, {
+  protocols: ["switchboard.chat.v2"],
+  reconnect: { minDelayMs: 1000, maxDelayMs: 30_000 },
+});
+let connected = false;
 
-function connect() {
-  setStatus("connecting…", "warn");
-  let opened = false;
-  socket = new WebSocket(url, "switchboard.chat.v1");
-  socket.addEventListener("open", () => {
-    if (everOpened) addNotice("Reconnected.");
-    everOpened = true;
-    opened = true;
-    failures = 0;
-    setStatus("connected", "ok");
-    setEnabled(true);
-  });
-  socket.addEventListener("message", (event) => {
-    const frame = JSON.parse(event.data);
-    if (frame.type === "message") addMessage(frame.user, frame.text);
-    else if (frame.type === "presence") showPresence(frame.users);
-  });
-  socket.addEventListener("close", (event) => {
-    setEnabled(false);
-    showPresence([]);
-    if (LOGGED_OUT_CODES.includes(event.code)) {
-      showLoggedOut(`Disconnected: ${event.reason}.`);
-    } else if (event.code === TOO_MANY_SOCKETS) {
-      setStatus("not connected", "error");
-      addNotice(`Disconnected: ${event.reason}. Close another tab, then reload this one.`);
-    } else if (opened) {
-      addNotice("Connection lost.");
-      scheduleReconnect();
-    } else {
-      explainRefusal().catch(scheduleReconnect);
-    }
-  });
-}
+socket.on("open", ({ reconnected }) => {
+  if (reconnected) addNotice("Reconnected.");
+  connected = true;
+  setStatus("connected", "ok");
+  setEnabled(true);
+});
+
+socket.on("message", (frame) => {
+  if (frame.type === "message") addMessage(frame.user, frame.text);
+  else if (frame.type === "presence") showPresence(frame.users);
+});
+
+socket.on("close", ({ willReconnect }) => {
+  if (connected && willReconnect) addNotice("Connection lost.");
+  connected = false;
+  setEnabled(false);
+  showPresence([]);
+  if (!willReconnect) setStatus("not connected", "error");
+});
+
+socket.on("reconnecting", ({ delayMs }) => {
+  setStatus(`reconnecting in ${Math.ceil(delayMs / 1000)}s`, "warn");
+});
+
+socket.on("refused", ({ code, reason, handshake }) => {
+  // The page itself needs a login, so a refused handshake means the session is gone.
+  if (handshake) showLoggedOut("The server refused the connection: you are not logged in.");
+  else if (LOGGED_OUT_CODES.includes(code)) showLoggedOut(`Disconnected: ${reason}.`);
+  else if (code === TOO_MANY_SOCKETS) {
+    addNotice(`Disconnected: ${reason}. Close another tab, then reload this one.`);
+  } else addNotice(`Disconnected: ${reason || `close code ${code}`}.`);
+});
 
 form.addEventListener("submit", (event) => {
   event.preventDefault();
   const text = input.value.trim();
-  if (text === "" || socket?.readyState !== WebSocket.OPEN) return;
-  socket.send(text);
+  if (text === "") return;
   input.value = "";
+  // The ack says the room has it; without one the text goes back into the box to try again.
+  socket.request({ type: "message", text }).catch((error) => {
+    addNotice(`Not confirmed: "${text}" (${error.message})`);
+    if (input.value === "") input.value = text;
+  });
 });
-
-connect();
