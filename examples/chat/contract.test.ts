@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
+import { once } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { serve, silentLogger, type ServerHandle } from "switchboard";
-import { CHAT_SUBPROTOCOL } from "./chat-consumer.js";
+import { CHAT_SUBPROTOCOL, CHAT_SUBPROTOCOL_V2 } from "./chat-consumer.js";
 import { createChat, type Chat } from "./create-chat.js";
 import { newSecretKey } from "./secret-key-file.js";
 import { chatServeOptions, type ChatSettings } from "./settings.js";
@@ -229,6 +230,28 @@ describe("chat demo contract", () => {
 
     await closeSocket(second.socket);
     await adaInbox.presence(["ada"]);
+    await closeSocket(first.socket);
+  });
+
+  test(`the ${CHAT_SUBPROTOCOL_V2} subprotocol takes JSON posts and acknowledges each with its ref`, async () => {
+    const grace = new ChatClient(demo.url);
+    await grace.post("/login/", { username: "grace", password: PASSWORD });
+    const first = await ada.websocket("/ws/chat/acks/", { subprotocol: CHAT_SUBPROTOCOL_V2 });
+    assert.ok(first.socket);
+    assert.equal(first.socket.protocol, CHAT_SUBPROTOCOL_V2);
+    const second = await grace.websocket("/ws/chat/acks/", { subprotocol: CHAT_SUBPROTOCOL_V2 });
+    assert.ok(second.socket);
+    await first.inbox.presence(["ada", "grace"]);
+
+    second.socket.send(JSON.stringify({ type: "message", text: "acked", ref: "r1" }));
+    assert.deepEqual(await second.inbox.nextOfType("ack"), { type: "ack", ref: "r1" });
+    const message = { type: "message", user: "grace", text: "acked" };
+    assert.deepEqual(await first.inbox.nextOfType("message"), message);
+
+    // Plain text is the v1 way to post; on v2 it is a malformed frame (1007).
+    const closed = once(second.socket, "close");
+    second.socket.send("plain text");
+    assert.equal((await closed)[0], 1007);
     await closeSocket(first.socket);
   });
 
