@@ -116,7 +116,8 @@ export class SwitchboardSocket<In = unknown, Out = unknown> {
     this.#options = options;
     this.#WebSocket = webSocketClass(options.WebSocket);
     this.#reconnect = options.reconnect ?? {};
-    void this.#attempt();
+    // After connect() returns, so that listeners added next see every event, the first included.
+    queueMicrotask(() => void this.#attempt());
   }
 
   get state(): SocketState {
@@ -203,7 +204,19 @@ export class SwitchboardSocket<In = unknown, Out = unknown> {
       }
       if (this.#state === "closed") return;
     }
-    const socket = new this.#WebSocket(this.#url, protocols);
+    let socket: WebSocketLike;
+    try {
+      socket = new this.#WebSocket(this.#url, protocols);
+    } catch (error) {
+      // A URL or subprotocol the WebSocket class rejects: every attempt would fail the same way.
+      this.#events.emit("error", error as Error);
+      return this.#finish({
+        code: ABNORMAL_CLOSURE,
+        reason: (error as Error).message,
+        refused: false,
+        willReconnect: false,
+      });
+    }
     this.#socket = socket;
     let opened = false;
     socket.onopen = () => {

@@ -165,4 +165,12 @@ describe("switchboard/client over real sockets", () => {
     await assert.rejects(waiting, SocketClosed);
     assert.equal(socket.state, "closed");
   });
+
+  test("a URL the WebSocket class rejects is reported and closes the socket for good", async (t) => {
+    const socket = open(t, "ftp://127.0.0.1/ws/probe/");
+    const error = await nextEvent(socket, "error");
+    assert.match(error.message, /protocol must be/);
+    assert.equal(socket.state, "closed");
+    assert.throws(() => socket.send({ do: "silent" }), SocketClosed);
+  });
 });
