@@ -8,7 +8,6 @@ import {
   RequestTimeout,
   SocketClosed,
   TicketRefused,
-  type ClientError,
 } from "./errors.js";
 import {
   webSocketClass,
@@ -71,7 +70,7 @@ export interface SocketEvents<In> {
   refused: RefusalInfo;
   reconnecting: ReconnectInfo;
   /** A frame that is not JSON, or a ticket that could not be fetched. */
-  error: ClientError | Error;
+  error: Error;
 }
 
 /** Options of {@link SwitchboardSocket.request}. */
