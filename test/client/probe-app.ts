@@ -5,7 +5,7 @@
  */
 import { JsonWebsocketConsumer } from "../../src/consumers/json-websocket-consumer.js";
 import { WebsocketConsumer } from "../../src/consumers/websocket-consumer.js";
-import { path, urlRouter } from "../../src/routing/index.js";
+import { path, protocolTypeRouter, urlRouter } from "../../src/routing/index.js";
 import type { Application } from "../../src/types/asgi.js";
 
 /** What a test asks `/ws/probe/` to do. */
@@ -35,8 +35,10 @@ class Refuse extends WebsocketConsumer {
 
 export function probeApp(): Application {
   const options = { channelLayer: null };
-  return urlRouter([
-    path("ws/probe/", Probe.asApp(options)),
-    path("ws/refuse/", Refuse.asApp(options)),
-  ]) as Application;
+  return protocolTypeRouter({
+    websocket: urlRouter([
+      path("ws/probe/", Probe.asApp(options)),
+      path("ws/refuse/", Refuse.asApp(options)),
+    ]),
+  });
 }
