@@ -1,16 +1,14 @@
 /**
  * {@link ticketApp} (log in, mint tickets, hand-off) plus what the client tests need: a JSON
  * socket `/ws/who/` for logged-in users that answers `{ user }` to a request (or closes with
- * the code asked for), and a ticket endpoint behind `csrfMiddleware`, `/csrf/ws-ticket/`.
+ * the code asked for).
  */
 import { authMiddlewareStack, type AuthScope } from "../../src/auth/auth-middleware-stack.js";
-import { wsTicketApp } from "../../src/auth/ws-ticket-app.js";
 import { JsonWebsocketConsumer } from "../../src/consumers/json-websocket-consumer.js";
 import { path, protocolTypeRouter, urlRouter } from "../../src/routing/index.js";
-import { csrfMiddleware } from "../../src/security/csrf-middleware.js";
 import type { SessionStore } from "../../src/stores/session-store.js";
 import type { TicketStore } from "../../src/stores/ticket-store.js";
-import type { HttpScope, WebsocketScope } from "../../src/types/asgi.js";
+import type { WebsocketScope } from "../../src/types/asgi.js";
 import { SECRET_KEY, ticketApp, type openUsers } from "../support/ticket-apps.js";
 
 /** What a test sends `/ws/who/`. */
@@ -38,16 +36,7 @@ export function ticketProbeApp(
   const options = { channelLayer: null };
   const shared = ticketApp(store, tickets, backends);
   return protocolTypeRouter({
-    http: urlRouter<HttpScope>([
-      path(
-        "csrf/ws-ticket/",
-        authMiddlewareStack(
-          csrfMiddleware()<HttpScope & AuthScope>(wsTicketApp({ tickets })),
-          auth,
-        ),
-      ),
-      path("", shared, { nested: true }),
-    ]),
+    http: shared,
     websocket: urlRouter<WebsocketScope>([
       path("ws/who/", authMiddlewareStack(Who.asApp(options), auth)),
       path("", shared, { nested: true }),

@@ -11,7 +11,7 @@ import {
 import { connect as connectRaw, nextMessage, startServer } from "../../src/server/test-server.js";
 import { InMemorySessionStore } from "../../src/stores/in-memory-session-store.js";
 import { InMemoryTicketStore } from "../../src/stores/in-memory-ticket-store.js";
-import { openUsers, PASSWORD } from "../support/ticket-apps.js";
+import { loginOverHttp, openUsers, PASSWORD } from "../support/ticket-apps.js";
 import { nextEvent, recordEvents } from "./events.js";
 import { ticketProbeApp, type WhoMessage } from "./ticket-probe-app.js";
 
@@ -33,10 +33,12 @@ async function serveProbe(t: TestContext) {
   return { server, base, logged };
 }
 
-async function loginCookie(base: string): Promise<string> {
-  const response = await fetch(`${base}/login/`, { method: "POST", body: `ada:${PASSWORD}` });
-  assert.equal(response.status, 200);
-  return (response.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+/** An anonymous visitor's CSRF cookie and token, as a page that is not logged in has them. */
+async function anonymousCsrf(base: string) {
+  const response = await fetch(`${base}/whoami/`);
+  const line = response.headers.getSetCookie().find((value) => value.startsWith("csrftoken="));
+  const cookie = (line ?? "").split(";")[0] ?? "";
+  return { cookie, csrfToken: cookie.slice("csrftoken=".length) };
 }
 
 // The plain `ws` class: its handshake carries no cookie, so only a ticket can log it in.
@@ -53,11 +55,12 @@ function open(t: TestContext, url: string, options: ConnectOptions) {
 describe("switchboard/client tickets and hand-off over real sockets", () => {
   test("fetches a fresh ticket before every attempt and offers it as a subprotocol", async (t) => {
     const { server, base, logged } = await serveProbe(t);
-    const cookie = await loginCookie(base);
+    const { cookie, csrfToken } = await loginOverHttp(base);
     const socket = open(t, server.wsUrl("/ws/who/"), {
       ticket: "/ws-ticket/",
       baseUrl: base,
       headers: { cookie },
+      csrfToken,
     });
     assert.deepEqual(await nextEvent(socket, "open"), {
       protocol: "switchboard.ticket",
@@ -73,9 +76,10 @@ describe("switchboard/client tickets and hand-off over real sockets", () => {
 
   test("takes tickets from a function", async (t) => {
     const { server, base } = await serveProbe(t);
-    const cookie = await loginCookie(base);
+    const { cookie, csrfToken } = await loginOverHttp(base);
     const ticket = async () => {
-      const response = await fetch(`${base}/ws-ticket/`, { method: "POST", headers: { cookie } });
+      const headers = { cookie, "x-csrftoken": csrfToken };
+      const response = await fetch(`${base}/ws-ticket/`, { method: "POST", headers });
       return ((await response.json()) as { ticket: string }).ticket;
     };
     const socket = open(t, server.wsUrl("/ws/who/"), { ticket });
@@ -84,7 +88,12 @@ describe("switchboard/client tickets and hand-off over real sockets", () => {
 
   test("a ticket endpoint that refuses (not logged in) is a refusal, and no socket is tried", async (t) => {
     const { server, base, logged } = await serveProbe(t);
-    const socket = open(t, server.wsUrl("/ws/who/"), { ticket: `${base}/ws-ticket/` });
+    const { cookie, csrfToken } = await anonymousCsrf(base);
+    const socket = open(t, server.wsUrl("/ws/who/"), {
+      ticket: `${base}/ws-ticket/`,
+      headers: { cookie },
+      csrfToken,
+    });
     const events = recordEvents(socket);
     const error = nextEvent(socket, "error");
     assert.deepEqual(await nextEvent(socket, "refused"), {
@@ -98,19 +107,17 @@ describe("switchboard/client tickets and hand-off over real sockets", () => {
     assert.equal(logged("/ws/who/"), 0);
   });
 
-  test("sends csrfToken as X-CSRFToken with the ticket POST", async (t) => {
+  test("without csrfToken the stack's CSRF check refuses the ticket POST: a refusal (403)", async (t) => {
     const { server, base } = await serveProbe(t);
-    const csrfToken = "A".repeat(32);
-    const headers = { cookie: `${await loginCookie(base)}; csrftoken=${csrfToken}` };
-    const url = server.wsUrl("/ws/who/");
-    const ticket = `${base}/csrf/ws-ticket/`;
-
-    const withToken = open(t, url, { ticket, headers, csrfToken });
-    assert.deepEqual(await withToken.request({ do: "who" }), { user: "ada", ref: "1" });
-    const without = open(t, url, { ticket, headers });
-    const error = await nextEvent(without, "error");
+    const { cookie } = await loginOverHttp(base);
+    const socket = open(t, server.wsUrl("/ws/who/"), {
+      ticket: `${base}/ws-ticket/`,
+      headers: { cookie },
+    });
+    const error = await nextEvent(socket, "error");
     assert.ok(error instanceof TicketRefused);
     assert.equal(error.status, 403);
+    assert.equal(socket.state, "closed");
   });
 
   test("exchangeHandoff posts the token once; a used token is HandoffFailed (400)", async (t) => {
