@@ -21,7 +21,7 @@ async function signIn() {
       password: form.password.value,
     });
     if (answer.error) return fail(answer.error);
-    await exchangeHandoff(answer.handoff, { csrfToken: form.csrfmiddlewaretoken.value });
+    await exchangeHandoff(answer.handoff);
     location.assign(form.next.value);
   } catch (failure) {
     fail(
