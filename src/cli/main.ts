@@ -10,6 +10,7 @@
  * @module
  */
 
+import { loadEnvFile } from "./env-file.js";
 import { reportError } from "./report-error.js";
 
 /** A command: receives the arguments after its name, resolves the process exit code. */
@@ -31,6 +32,10 @@ export interface CommandEntry {
  * ```
  */
 export const commands: Readonly<Record<string, CommandEntry>> = {
+  init: {
+    summary: "Write a new project (app.ts, package.json, .env) into a new or empty directory",
+    load: async () => (await import("./init.js")).init,
+  },
   serve: {
     summary: "Serve a module's application over HTTP and WebSocket",
     load: async () => (await import("./serve.js")).serve,
@@ -67,11 +72,12 @@ export function helpText(): string {
   const rows = Object.entries(commands).map(
     ([name, entry]) => `  ${name.padEnd(width)}  ${entry.summary}`,
   );
-  return `Usage: switchboard <command> [options]\n\nCommands:\n${rows.join("\n")}\n\nRun "switchboard <command> --help" for a command's options; add --verbose to any command for the stack of an error.`;
+  return `Usage: switchboard <command> [options]\n\nCommands:\n${rows.join("\n")}\n\nRun "switchboard <command> --help" for a command's options; add --verbose to any command for the stack of an error.\nCommands read ./.env, if there is one; variables already set in the environment win.`;
 }
 
 /**
- * Runs the command `argv[0]` with the rest of `argv`; resolves the exit code: the command's own,
+ * Runs the command `argv[0]` with the rest of `argv`, after loading `./.env` into `process.env`
+ * (see {@link loadEnvFile}); resolves the exit code: the command's own,
  * 0 for `--help`, 2 for a missing or unknown command, 1 for a command that threw (see
  * {@link reportError}: a user's mistake is one message, `--verbose`, anywhere in `argv`, adds
  * the stack).
@@ -100,6 +106,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
   try {
+    loadEnvFile(".env");
     const command = await entry.load();
     return await command(args);
   } catch (error) {
