@@ -23,7 +23,7 @@ describe("switchboard CLI", () => {
   test("an unknown command names the known ones and exits 2", () => {
     const result = run("servr");
     assert.equal(result.status, 2);
-    assert.match(result.stderr, /Unknown command "servr"\. Commands: serve, /);
+    assert.match(result.stderr, /Unknown command "servr"\. Commands: init, serve, /);
   });
 
   test("no command prints the help on stderr and exits 2", () => {
