@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -31,6 +31,11 @@ const run = (cwd: string, args: string[]) =>
 
 // The import a user's app.ts makes, pointed at this checkout's sources.
 const SWITCHBOARD = JSON.stringify(join(ROOT, "src/index.ts"));
+/** The app.ts `switchboard init` writes, importing this checkout. */
+const INIT_APP = readFileSync(join(ROOT, "templates/init/app.ts"), "utf8").replace(
+  'from "switchboard"',
+  `from ${SWITCHBOARD}`,
+);
 
 const mistakes: { name: string; dir: () => string; args: string[]; says: RegExp }[] = [
   {
@@ -50,6 +55,12 @@ const mistakes: { name: string; dir: () => string; args: string[]; says: RegExp 
     dir: () => project({}, { "app.ts": "export const application = async () => {};\n" }),
     args: ["serve", "app.ts"],
     says: /Cannot load app\.ts: .*add "type": "module" to your package\.json\./,
+  },
+  {
+    name: "a project from switchboard init without its .env",
+    dir: () => project({ type: "module" }, { "app.ts": INIT_APP }),
+    args: ["serve", "app.ts"],
+    says: /Cannot load app\.ts: SWITCHBOARD_SECRET_KEY is not set: run from the project directory \(its \.env sets it\)/,
   },
   {
     name: "a PostgreSQL server that refuses",

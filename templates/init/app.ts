@@ -25,7 +25,11 @@ import {
 
 // `switchboard serve` reads ./.env, which `switchboard init` wrote with a random secret.
 const secretKey = process.env.SWITCHBOARD_SECRET_KEY;
-if (!secretKey) throw new ImproperlyConfigured("SWITCHBOARD_SECRET_KEY is not set: add it to .env");
+if (!secretKey) {
+  throw new ImproperlyConfigured(
+    "SWITCHBOARD_SECRET_KEY is not set: run from the project directory (its .env sets it)",
+  );
+}
 const db = await openDatabase(process.env.SWITCHBOARD_DB ?? "./switchboard.sqlite3");
 const auth = {
   store: new SqlSessionStore(db),

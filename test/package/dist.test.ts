@@ -4,22 +4,12 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { once } from "node:events";
 import { existsSync } from "node:fs";
-import { createRequire } from "node:module";
 import { join } from "node:path";
 import { before, describe, test } from "node:test";
 import { WebSocket } from "ws";
+import { buildDist, installedEnv } from "../support/packed-package.js";
 import { freePort } from "../support/ports.js";
 import { root as ROOT, startListening, stop } from "../support/processes.js";
-
-const TSC = createRequire(import.meta.url).resolve("typescript/bin/tsc");
-
-/** The test's environment without the source condition scripts/test.js adds. */
-function installedEnv(): NodeJS.ProcessEnv {
-  const options = (process.env.NODE_OPTIONS ?? "")
-    .split(" ")
-    .filter((option) => option !== "" && option !== "--conditions=switchboard-source");
-  return { ...process.env, NODE_OPTIONS: options.join(" ") };
-}
 
 const PLAIN_NODE_SCRIPT = `
 import { serve } from "switchboard";
@@ -56,16 +46,7 @@ console.log(JSON.stringify({ resolved, inProcess, overTheWire: String(overTheWir
 `;
 
 describe("the compiled package in dist/", () => {
-  before(() => {
-    // As `npm run build`: the server, then the client with the DOM library and no Node types.
-    for (const config of ["tsconfig.build.json", "tsconfig.client.json"]) {
-      const build = spawnSync(process.execPath, [TSC, "-p", config], {
-        cwd: ROOT,
-        encoding: "utf8",
-      });
-      assert.equal(build.status, 0, `tsc -p ${config} failed:\n${build.stdout}${build.stderr}`);
-    }
-  });
+  before(() => buildDist());
 
   test("has JavaScript and type declarations for every entry point", () => {
     for (const entry of [

@@ -1,10 +1,10 @@
 // What `npm pack` puts in the tarball users install: the docs and the demo's sources travel with
 // the code, so the README's links work from node_modules/switchboard and from the registry page.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, normalize } from "node:path";
 import { before, describe, test } from "node:test";
+import { packedFiles } from "../support/packed-package.js";
 import { root as ROOT } from "../support/processes.js";
 
 /** Links into the repository's own tooling, which installers have no use for. */
@@ -13,21 +13,23 @@ const REPOSITORY_ONLY = /^bench\//;
 describe("the npm tarball", () => {
   let files: Set<string>;
   before(() => {
-    // --ignore-scripts: the file list does not need the build that `prepare` runs.
-    const pack = spawnSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], {
-      cwd: ROOT,
-      encoding: "utf8",
-    });
-    assert.equal(pack.status, 0, pack.stderr);
-    const [packed] = JSON.parse(pack.stdout) as [{ files: { path: string }[] }];
-    files = new Set(packed.files.map((file) => file.path));
+    files = new Set(packedFiles());
   });
 
-  test("holds every page of docs/ and the chat demo's sources, without tests or test helpers", () => {
+  test("holds every page of docs/, the chat demo's sources and the init template, without tests or test helpers", () => {
     for (const page of readdirSync(join(ROOT, "docs"))) {
       assert.ok(files.has(`docs/${page}`), `docs/${page}`);
     }
-    for (const file of ["README.md", "examples/chat/README.md", "examples/chat/app.ts"]) {
+    for (const file of [
+      "README.md",
+      "examples/chat/README.md",
+      "examples/chat/app.ts",
+      // what `switchboard init` copies into a new project
+      "templates/init/app.ts",
+      "templates/init/tsconfig.json",
+      "templates/init/README.md",
+      "templates/init/gitignore",
+    ]) {
       assert.ok(files.has(file), file);
     }
     assert.ok(files.has("examples/chat/static/chat.js"));
