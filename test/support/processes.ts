@@ -31,15 +31,16 @@ async function accepting(port: number): Promise<boolean> {
   }
 }
 
-/** Starts `command`, records it, and resolves once it accepts connections on `port`. */
+/** Starts `command` in `cwd`, records it, and resolves once it accepts connections on `port`. */
 export async function startListening(
   command: string,
   args: string[],
   port: number,
   env: NodeJS.ProcessEnv = process.env,
+  cwd: string = root,
 ): Promise<Process> {
   const output: string[] = [];
-  const child = spawn(command, args, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
   const server = { child, port, output };
   started.push(server);
   child.stdout?.on("data", (chunk: Buffer) => output.push(chunk.toString()));
