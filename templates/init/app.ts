@@ -31,11 +31,8 @@ if (!secretKey) {
   );
 }
 const db = await openDatabase(process.env.SWITCHBOARD_DB ?? "./switchboard.sqlite3");
-const auth = {
-  store: new SqlSessionStore(db),
-  backends: [new ModelBackend({ users: new SqlUserStore(db) })],
-  secretKey,
-};
+const users = new SqlUserStore(db);
+const auth = { store: new SqlSessionStore(db), backends: [new ModelBackend({ users })], secretKey };
 
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -100,7 +97,7 @@ class LogoutPage extends Page {
   }
 }
 
-/** `/ws/echo/`: signed-in users only (anonymous handshakes get HTTP 403); echoes with the name. */
+/** `/ws/echo/`: signed-in users only (anonymous handshakes get HTTP 403); echoes text with the name. */
 class EchoConsumer extends WebsocketConsumer<WebsocketScope & AuthScope> {
   override async connect(): Promise<void> {
     if (this.scope.user.isAuthenticated) await this.accept();
@@ -108,7 +105,7 @@ class EchoConsumer extends WebsocketConsumer<WebsocketScope & AuthScope> {
   }
 
   override async receive({ text }: WebsocketFrame): Promise<void> {
-    await this.send({ text: `${this.scope.user.username}: ${text ?? ""}` });
+    if (text !== undefined) await this.send({ text: `${this.scope.user.username}: ${text}` });
   }
 }
 
