@@ -3,7 +3,6 @@
 import {
   authenticate,
   authMiddlewareStack,
-  csrfMiddleware,
   HttpConsumer,
   ImproperlyConfigured,
   login,
@@ -116,8 +115,8 @@ const pages = urlRouter([
 ]);
 
 export const application = protocolTypeRouter({
-  // CSRF: drop csrfMiddleware() once authMiddlewareStack applies the CSRF check itself.
-  http: authMiddlewareStack(csrfMiddleware()(pages), auth),
+  // The stack refuses a POST without the form's CSRF token, or from another site (HTTP 403).
+  http: authMiddlewareStack(pages, auth),
   // The stack refuses a handshake whose Origin is another site's (HTTP 403).
   websocket: authMiddlewareStack(urlRouter([path("ws/echo/", EchoConsumer.asApp())]), auth),
 });
