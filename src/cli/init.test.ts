@@ -96,6 +96,12 @@ describe("switchboard init", () => {
     );
   });
 
+  test("makes the missing parent directories", () => {
+    const result = init("nested/parents/app");
+    assert.equal(result.status, 0, result.stderr);
+    assert.ok(readdirSync(join(parent, "nested/parents/app")).includes("app.ts"));
+  });
+
   test("refuses a directory that is not empty with one line, and writes nothing", () => {
     mkdirSync(join(parent, "taken"));
     writeFileSync(join(parent, "taken", "notes.txt"), "mine");

@@ -2,12 +2,13 @@ import { randomBytes } from "node:crypto";
 import {
   constants,
   copyFileSync,
+  existsSync,
   mkdirSync,
   readdirSync,
   readFileSync,
   writeFileSync,
 } from "node:fs";
-import { basename, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 
 const USAGE = "Usage: switchboard init <directory>";
@@ -98,7 +99,10 @@ function whyNotUsable(dir: string, given: string): string | null {
 }
 
 function writeProject(dir: string): void {
-  mkdirSync(dir, { recursive: true });
+  // Only the parents are made recursively: Node's recursive mkdir never returns where mkdir itself
+  // fails with ENOENT under an existing directory (in /proc, say).
+  if (!existsSync(dirname(dir))) mkdirSync(dirname(dir), { recursive: true });
+  if (!existsSync(dir)) mkdirSync(dir);
   for (const [from, to] of Object.entries(TEMPLATE_FILES)) {
     copyFileSync(new URL(from, TEMPLATE), join(dir, to), constants.COPYFILE_EXCL);
   }
