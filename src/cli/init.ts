@@ -75,6 +75,8 @@ export async function init(
   try {
     writeProject(dir);
   } catch (error) {
+    // A file system's refusal (permissions, a read-only disk) is the user's to fix; anything else is a bug.
+    if (typeof (error as NodeJS.ErrnoException).code !== "string") throw error;
     console.error(`Cannot write the project into ${given}: ${(error as Error).message}`);
     return 1;
   }
