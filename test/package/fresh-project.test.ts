@@ -27,7 +27,7 @@ function pack(stage: string, into: string): string {
     mkdirSync(dirname(join(stage, file)), { recursive: true });
     copyFileSync(join(ROOT, file), join(stage, file));
   }
-  for (const file of ["tsconfig.json", "tsconfig.build.json"]) {
+  for (const file of ["tsconfig.json", "tsconfig.build.json", "tsconfig.client.json"]) {
     copyFileSync(join(ROOT, file), join(stage, file));
   }
   // The build's type packages, and tsx for running the staged bin.
