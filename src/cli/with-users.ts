@@ -7,6 +7,7 @@ import {
   sqlitePath,
 } from "../stores/open-database.js";
 import type { SqlDatabase } from "../stores/sql-database.js";
+import { isMissingTable } from "../stores/migration-hint.js";
 import { SqlUserStore } from "../users/sql-user-store.js";
 
 /**
@@ -46,9 +47,7 @@ export async function withUsers<T>(
 
 /** The error to report for `error` from the database `url`: what to do, when the CLI knows. */
 function explain(error: unknown, url: string): unknown {
-  const code = (error as { code?: unknown }).code;
-  // SQLite says "no such table", PostgreSQL's SQLSTATE 42P01 is "undefined table".
-  if (/no such table/.test(String(error)) || code === "42P01") {
+  if (isMissingTable(error) || isMissingTable((error as Error).cause)) {
     return new ImproperlyConfigured(
       `The database ${url} has no Switchboard tables: run \`switchboard migrate\` first (with the same --database or SWITCHBOARD_DB).`,
       { cause: error },

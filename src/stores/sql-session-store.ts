@@ -1,8 +1,8 @@
-import { ImproperlyConfigured } from "../errors.js";
 import { checkTableName } from "./table-name.js";
 import { sessionKeyHash } from "../sessions/session-key-hash.js";
 import type { SessionRecord, SessionStore } from "./session-store.js";
 import type { SqlDatabase } from "./sql-database.js";
+import { withMigrationHint } from "./migration-hint.js";
 
 /**
  * Options for {@link SqlSessionStore}.
@@ -42,7 +42,7 @@ export class SqlSessionStore implements SessionStore {
 
   constructor(db: SqlDatabase, options: SqlSessionStoreOptions = {}) {
     const table = checkTableName(options.table ?? "switchboard_sessions", "SqlSessionStore");
-    this.#db = db;
+    this.#db = withMigrationHint(db, table);
     this.#table = table;
     this.#sql = {
       load: `SELECT session_data, expires_at FROM ${table} WHERE session_key = $1 AND expires_at > $2`,
@@ -85,12 +85,12 @@ export class SqlSessionStore implements SessionStore {
     // a hash is 64 hex characters; a key written before keys were hashed is 32
     const unhashed = `SELECT session_key FROM ${this.#table} WHERE length(session_key) <> 64 LIMIT 500`;
     for (;;) {
-      const rows = await this.#query<{ session_key: string }>(unhashed, []);
+      const rows = await this.#db.query<{ session_key: string }>(unhashed, []);
       if (rows.length === 0) return;
       const params = rows.flatMap((row) => [row.session_key, sessionKeyHash(row.session_key)]);
       const cases = rows.map((_, i) => `WHEN $${2 * i + 1} THEN $${2 * i + 2}`).join(" ");
       const keys = rows.map((_, i) => `$${2 * i + 1}`).join(", ");
-      await this.#execute(
+      await this.#db.execute(
         `UPDATE ${this.#table} SET session_key = CASE session_key ${cases} END ` +
           `WHERE session_key IN (${keys})`,
         params,
@@ -99,46 +99,25 @@ export class SqlSessionStore implements SessionStore {
   }
 
   async load(key: string): Promise<SessionRecord | null> {
-    const [row] = await this.#query<Row>(this.#sql.load, [sessionKeyHash(key), Date.now()]);
+    const [row] = await this.#db.query<Row>(this.#sql.load, [sessionKeyHash(key), Date.now()]);
     return row ? { data: row.session_data, expiresAt: new Date(Number(row.expires_at)) } : null;
   }
 
   async save(key: string, data: string, expiresAt: Date, mustCreate: boolean): Promise<boolean> {
     const sql = mustCreate ? this.#sql.create : this.#sql.update;
     const params = [sessionKeyHash(key), data, expiresAt.getTime(), Date.now()];
-    return (await this.#execute(sql, params)) === 1;
+    return (await this.#db.execute(sql, params)) === 1;
   }
 
   async delete(key: string): Promise<void> {
-    await this.#execute(this.#sql.delete, [sessionKeyHash(key)]);
+    await this.#db.execute(this.#sql.delete, [sessionKeyHash(key)]);
   }
 
   async exists(key: string): Promise<boolean> {
-    return (await this.#query(this.#sql.exists, [sessionKeyHash(key), Date.now()])).length > 0;
+    return (await this.#db.query(this.#sql.exists, [sessionKeyHash(key), Date.now()])).length > 0;
   }
 
   async clearExpired(): Promise<number> {
-    return this.#execute(this.#sql.clear, [Date.now()]);
-  }
-
-  #query<R extends object>(sql: string, params: unknown[]): Promise<R[]> {
-    return this.#db.query<R>(sql, params).catch((error: unknown) => this.#explain(error));
-  }
-
-  #execute(sql: string, params: unknown[]): Promise<number> {
-    return this.#db.execute(sql, params).catch((error: unknown) => this.#explain(error));
-  }
-
-  // A missing table means migrate() never ran: say so instead of the driver's bare message.
-  #explain(error: unknown): never {
-    const missing =
-      (error as { code?: unknown }).code === "42P01" ||
-      /no such table/i.test((error as Error | undefined)?.message ?? "");
-    if (!missing) throw error;
-    throw new ImproperlyConfigured(
-      `The session table ${this.#table} does not exist: run \`switchboard migrate\` or ` +
-        "await store.migrate() once before using the store.",
-      { cause: error },
-    );
+    return this.#db.execute(this.#sql.clear, [Date.now()]);
   }
 }

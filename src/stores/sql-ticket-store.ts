@@ -1,5 +1,6 @@
 import { checkTableName } from "./table-name.js";
 import type { SqlDatabase } from "./sql-database.js";
+import { withMigrationHint } from "./migration-hint.js";
 import { openTicketData, sealTicketData } from "./ticket-sealing.js";
 import { newTicket, ticketHash, type TicketStore } from "./ticket-store.js";
 
@@ -34,7 +35,7 @@ export class SqlTicketStore implements TicketStore {
 
   constructor(db: SqlDatabase, options: SqlTicketStoreOptions = {}) {
     const table = checkTableName(options.table ?? "switchboard_tickets", "SqlTicketStore");
-    this.#db = db;
+    this.#db = withMigrationHint(db, table);
     this.#table = table;
   }
 

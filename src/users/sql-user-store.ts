@@ -1,4 +1,5 @@
 import { ImproperlyConfigured, UsernameTaken } from "../errors.js";
+import { withMigrationHint } from "../stores/migration-hint.js";
 import type { SqlDatabase } from "../stores/sql-database.js";
 import { User } from "./user.js";
 import type { NewUser, UserChanges, UserStore } from "./user-store.js";
@@ -60,7 +61,7 @@ export class SqlUserStore implements UserStore {
   readonly #db: SqlDatabase;
 
   constructor(db: SqlDatabase) {
-    this.#db = db;
+    this.#db = withMigrationHint(db, "switchboard_user");
   }
 
   // TEXT compares case-sensitively in both dialects (SQLite's default collation is BINARY), so
