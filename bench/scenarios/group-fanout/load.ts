@@ -1,7 +1,8 @@
 /**
  * Load for the group-fanout scenario: opens N sockets, then rounds of one "go" each; a round
  * lasts until every socket has the message. Figures per N: the median round (time until all
- * sockets have it) and the p50/p99 of every socket's latency, from sending "go".
+ * sockets have it), the server's CPU time per delivery over the measured rounds, and the p50/p99
+ * of every socket's latency, from sending "go".
  */
 import { once } from "node:events";
 import { WebSocket } from "ws";
@@ -15,7 +16,8 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]!;
 }
 
-async function fanout(url: string, sockets: number, rounds: number) {
+async function fanout(context: LoadContext, sockets: number, rounds: number) {
+  const url = `${context.wsUrl}/`;
   const clients: WebSocket[] = [];
   // In batches, so the accept backlog never overflows.
   for (let i = 0; i < sockets; i += 500) {
@@ -31,7 +33,9 @@ async function fanout(url: string, sockets: number, rounds: number) {
   // Warm-up by deliveries, not rounds: five rounds are 50,000 handler calls on 10,000 sockets but
   // only 5,000 on 1,000, where the framework's dispatch path was still being optimized.
   const warmup = Math.max(WARMUP_ROUNDS, Math.ceil(WARMUP_DELIVERIES / sockets));
+  let cpuBefore = 0;
   for (let round = -warmup; round < rounds; round++) {
+    if (round === 0) cpuBefore = (await context.sample()).cpuMicros;
     const started = performance.now();
     const arrivals = clients.map((ws) =>
       once(ws, "message").then(() => performance.now() - started),
@@ -43,6 +47,7 @@ async function fanout(url: string, sockets: number, rounds: number) {
       totals.push(Math.max(...received));
     }
   }
+  const cpu = (await context.sample()).cpuMicros - cpuBefore;
   await Promise.all(clients.map((ws) => (ws.close(), once(ws, "close"))));
   latencies.sort((a, b) => a - b);
   totals.sort((a, b) => a - b);
@@ -50,6 +55,7 @@ async function fanout(url: string, sockets: number, rounds: number) {
     all: percentile(totals, 50),
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
+    cpuPerDelivery: cpu / (rounds * sockets),
   };
 }
 
@@ -57,7 +63,7 @@ async function fanout(url: string, sockets: number, rounds: number) {
 export async function load(context: LoadContext): Promise<Figure[]> {
   const figures: Figure[] = [];
   for (const sockets of context.quick ? [1000] : [1000, 10_000]) {
-    const result = await fanout(`${context.wsUrl}/`, sockets, context.quick ? 5 : 10);
+    const result = await fanout(context, sockets, context.quick ? 5 : 10);
     const label = sockets.toLocaleString("en");
     figures.push(
       {
@@ -66,6 +72,13 @@ export async function load(context: LoadContext): Promise<Figure[]> {
         unit: "ms",
         better: "lower",
         target: 1.25,
+      },
+      {
+        name: `${label} sockets: server CPU per delivery`,
+        value: result.cpuPerDelivery,
+        unit: "µs",
+        better: "lower",
+        target: 1.0,
       },
       {
         name: `${label} sockets: per-socket latency p50`,
