@@ -6,18 +6,25 @@ import { StopConsumer } from "../errors.js";
  * the event and what its dispatch threw or rejected with (never a `StopConsumer`): what it returns
  * stands for the dispatch, what it throws ends the loop. Both are called on `thisArg`.
  *
+ * Each read is given an offer function: a source may offer it an event while its read is pending,
+ * and the event is dispatched at once, in the offering call, when no dispatch runs or waits and
+ * `inPlace` says it may be (then the read goes on pending, and the offer returns `true`); else the
+ * offer returns `false` and the source hands the event to its read as usual. Either way no
+ * dispatch runs beside another, and none overtakes an event already waiting.
+ *
  * Only settles by rejecting with the first error, once no dispatch runs: a source can fail while
  * a handler runs, and the caller's cleanup must not run beside it. Events still waiting are
  * dropped; reads still pending are the caller's to abandon.
  */
 export function awaitManyDispatch<E, T = undefined>(
-  sources: ReadonlyArray<() => Promise<E>>,
+  sources: ReadonlyArray<(offer: (event: E) => boolean) => Promise<E>>,
   dispatch: (this: T, event: E) => unknown,
   recover: (this: T, event: E, error: unknown) => unknown = rethrow,
   thisArg?: T,
+  inPlace: (this: T, event: E) => boolean = never,
 ): Promise<never> {
   return new Promise((_, reject) => {
-    const queue = new HandlerQueue<E>(dispatch, recover, thisArg, reject);
+    const queue = new HandlerQueue<E>(dispatch, recover, inPlace, thisArg, reject);
     for (const read of sources) new Source(read, queue).read();
   });
 }
@@ -26,20 +33,37 @@ function rethrow(_event: unknown, error: unknown): never {
   throw error;
 }
 
+function never(): boolean {
+  return false;
+}
+
+/** What a dispatch runs for: a source's event, or one offered in place. */
+interface Running<E> {
+  event: E | undefined;
+  /** Called once the event's dispatch is over. */
+  read(): void;
+}
+
+/** An event taken in place: its source's read is still pending, so nothing is read again. */
+class InPlace<E> implements Running<E> {
+  event: E | undefined = undefined;
+  read(): void {}
+}
+
 // Promise reactions on functions bound once per connection, where async read loops would hold a
 // frame per source and a closure per event: docs/performance.md#the-consumers-event-queue
-class Source<E> {
+class Source<E> implements Running<E> {
   event: E | undefined = undefined;
   readonly #arrived = this.#onEvent.bind(this);
 
   constructor(
-    readonly next: () => Promise<E>,
+    readonly next: (offer: (event: E) => boolean) => Promise<E>,
     readonly queue: HandlerQueue<E>,
   ) {}
 
   read(): void {
     try {
-      this.next().then(this.#arrived, this.queue.stop);
+      this.next(this.queue.offer).then(this.#arrived, this.queue.stop);
     } catch (error) {
       this.queue.stop(error);
     }
@@ -54,16 +78,19 @@ class Source<E> {
 /** The handlers run one at a time; the sources whose events wait for them, in arrival order. */
 class HandlerQueue<E> {
   readonly stop = this.#onStop.bind(this);
+  readonly offer = this.#onOffer.bind(this);
   readonly #finished = this.#onFinished.bind(this);
   readonly #failed = this.#onFailed.bind(this);
-  #running: Source<E> | null = null;
+  #running: Running<E> | null = null;
   #recovering = false;
   #waiting: Array<Source<E>> | null = null;
   #stopped: { error: unknown } | null = null;
+  #inPlace: InPlace<E> | null = null;
 
   constructor(
     readonly dispatch: (event: E) => unknown,
     readonly recover: (event: E, error: unknown) => unknown,
+    readonly inPlace: (event: E) => boolean,
     readonly thisArg: unknown,
     readonly reject: (error: unknown) => void,
   ) {}
@@ -74,8 +101,21 @@ class HandlerQueue<E> {
     else (this.#waiting ??= []).push(source);
   }
 
+  /**
+   * Dispatches `event` now if the queue is idle (events wait only while one runs) and `inPlace`
+   * allows it (docs/performance.md#frame-once-send-many).
+   */
+  #onOffer(event: E): boolean {
+    if (this.#stopped !== null || this.#running !== null || this.#waiting?.length) return false;
+    if (!this.inPlace.call(this.thisArg, event)) return false;
+    const running = (this.#inPlace ??= new InPlace());
+    running.event = event;
+    this.#run(running);
+    return true;
+  }
+
   /** Calls the handler on the event of `source`, or its recovery from `error`, and waits for it. */
-  #run(source: Source<E>, error?: unknown): void {
+  #run(source: Running<E>, error?: unknown): void {
     this.#running = source;
     const handler = this.#recovering ? this.recover : this.dispatch;
     try {
@@ -90,7 +130,7 @@ class HandlerQueue<E> {
   #onFailed(error: unknown): void {
     if (!this.#recovering && !(error instanceof StopConsumer)) {
       this.#recovering = true;
-      return this.#run(this.#running as Source<E>, error);
+      return this.#run(this.#running as Running<E>, error);
     }
     this.#onStop(error);
     this.#onFinished();
@@ -98,7 +138,7 @@ class HandlerQueue<E> {
 
   /** The running dispatch is over: its source is read again, and the next waiting event runs. */
   #onFinished(): void {
-    const source = this.#running as Source<E>;
+    const source = this.#running as Running<E>;
     source.event = undefined;
     this.#running = null;
     this.#recovering = false;

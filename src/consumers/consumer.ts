@@ -1,5 +1,5 @@
 import { ImproperlyConfigured, StopConsumer } from "../errors.js";
-import type { ChannelLayer } from "../layers/channel-layer.js";
+import type { ChannelLayer, OfferInPlace } from "../layers/channel-layer.js";
 import { getChannelLayer } from "../layers/registry.js";
 import type { Application, Receive, Scope, Send, SendEvent } from "../types/asgi.js";
 import { awaitManyDispatch } from "./await-many-dispatch.js";
@@ -124,7 +124,7 @@ export class Consumer<S extends Scope = Scope> {
     } else if (layer !== null) {
       this.channelName = await layer.newChannel();
     }
-    let sources: Array<() => Promise<Dispatchable>> = [receive];
+    let sources: Array<(offer: OfferInPlace) => Promise<Dispatchable>> = [receive];
     // Channels' `partial(layer.receive, channel_name)`; the read is abandoned as the connection ends.
     let channelRead: AbortController | null = null;
     if (layer !== null && this.channelName !== null) {
@@ -132,7 +132,7 @@ export class Consumer<S extends Scope = Scope> {
       sources = [receive, layer.receive.bind(layer, this.channelName, channelRead.signal)];
     }
     try {
-      await awaitManyDispatch(sources, this.dispatch, this.#recover, this);
+      await awaitManyDispatch(sources, this.dispatch, this.#recover, this, this.dispatchesInPlace);
     } catch (error) {
       // The loop ends only by throwing: StopConsumer is a clean end, anything else a failure.
       channelRead?.abort(CONNECTION_ENDED);
@@ -171,6 +171,17 @@ export class Consumer<S extends Scope = Scope> {
   protected dispatch(message: Dispatchable): unknown {
     const handlers = this as unknown as Record<string, (message: Dispatchable) => unknown>;
     return handlers[handlerName(this, message.type)](message);
+  }
+
+  /**
+   * Whether `message`, from the channel layer while this consumer is idle (no handler runs or
+   * waits), may be dispatched at once, inside the `send` or `groupSend` that delivers it, instead
+   * of a turn later through the layer's `receive()`. Its handler then runs before the sender's
+   * call returns, so only handlers that do nothing but send to the client qualify: the default
+   * `websocket.broadcast` handler of `WebsocketConsumer`. `false` by default.
+   */
+  protected dispatchesInPlace(_message: Dispatchable): boolean {
+    return false;
   }
 
   /**

@@ -4,4 +4,4 @@ export type { HandlerName, MessageHandlers } from "./handler-name.js";
 export { HttpConsumer } from "./http-consumer.js";
 export { JsonWebsocketConsumer } from "./json-websocket-consumer.js";
 export { WebsocketConsumer } from "./websocket-consumer.js";
-export type { WebsocketFrame } from "./websocket-consumer.js";
+export type { WebsocketBroadcast, WebsocketFrame } from "./websocket-consumer.js";

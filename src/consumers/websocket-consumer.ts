@@ -23,6 +23,24 @@ export type WebsocketFrame =
   { text: string; bytes?: undefined } | { bytes: Uint8Array; text?: undefined };
 
 /**
+ * A channel-layer message whose text every receiving {@link WebsocketConsumer} sends to its
+ * client as one text frame, as is (see {@link WebsocketConsumer.websocketBroadcast}): the way to
+ * say that a group's members all send the same frame, so the server makes it once.
+ *
+ * @example
+ * ```ts
+ * await layer.groupSend<WebsocketBroadcast>("room.lobby", {
+ *   type: "websocket.broadcast",
+ *   text: JSON.stringify({ type: "message", user: "ada", text: "hi" }),
+ * });
+ * ```
+ */
+export interface WebsocketBroadcast {
+  type: "websocket.broadcast";
+  text: string;
+}
+
+/**
  * A WebSocket consumer, like Channels' `AsyncWebsocketConsumer`. Override {@link connect}
  * (accepts by default), {@link receive} and {@link disconnect}; answer with {@link send},
  * {@link accept} and {@link close}.
@@ -129,6 +147,35 @@ export class WebsocketConsumer<S extends WebsocketScope = WebsocketScope> extend
     }
     if (this.#state === "accepted") await this.sendEvent(sendEventOf(frame));
     if (close !== false) await this.close(close === true ? undefined : close);
+  }
+
+  /**
+   * Handles a {@link WebsocketBroadcast} from the channel layer: sends its text, as
+   * `send({ text })` does, but framed once for every member on this process. Unless a subclass
+   * overrides this method, a consumer that is idle (no handler running or waiting) when a
+   * broadcast comes from an `InMemoryChannelLayer` sends it at once, inside the `send` or
+   * `groupSend` call, instead of a turn later; either way it is sent in order with the
+   * consumer's other frames. Override it to send something else; the override is dispatched as
+   * any handler is.
+   */
+  websocketBroadcast(message: WebsocketBroadcast): Promise<void> {
+    const { text } = message;
+    if (typeof text !== "string") {
+      throw new ProtocolError(
+        'A websocket.broadcast message needs a string "text": send { type: "websocket.broadcast", text }.',
+      );
+    }
+    if (this.#state !== "accepted") return this.send({ text });
+    return this.sendEvent({ type: "websocket.send", text, shared: true });
+  }
+
+  /** A broadcast to an accepted socket, unless `websocketBroadcast` is overridden. */
+  protected override dispatchesInPlace(message: { type: string }): boolean {
+    return (
+      message.type === "websocket.broadcast" &&
+      this.#state === "accepted" &&
+      this.websocketBroadcast === WebsocketConsumer.prototype.websocketBroadcast
+    );
   }
 
   /** Closes the socket; before accept this refuses the handshake (HTTP 403). */

@@ -1,7 +1,13 @@
 import type { ChannelMessage } from "../types/asgi.js";
+import type { OfferInPlace } from "./channel-layer.js";
 
 /** A pending `receive()`: settled by the layer, or rejected when its signal aborts. */
 export interface Waiter {
+  /**
+   * Offers `message` to the receiver's {@link OfferInPlace}: `true` when it took the message, and
+   * the receive goes on waiting; else the layer settles the receive with it.
+   */
+  offer(message: ChannelMessage): boolean;
   resolve(message: ChannelMessage): void;
   reject(reason: unknown): void;
 }
@@ -31,18 +37,25 @@ class PendingReceive implements Waiter {
   readonly #fail: (reason: unknown) => void;
   readonly list: WaiterList;
   readonly #signal: SignalWaiters | undefined;
+  readonly #offer: OfferInPlace | undefined;
 
   constructor(
     settle: (message: ChannelMessage) => void,
     fail: (reason: unknown) => void,
     list: WaiterList,
     signal: SignalWaiters | undefined,
+    offer: OfferInPlace | undefined,
   ) {
     this.#settle = settle;
     this.#fail = fail;
     this.list = list;
     this.#signal = signal;
+    this.#offer = offer;
     signal?.waiters.push(this);
+  }
+
+  offer(message: ChannelMessage): boolean {
+    return this.#offer !== undefined && this.#offer(message);
   }
 
   resolve(message: ChannelMessage): void {
@@ -93,11 +106,13 @@ export class AbortableWaiter {
    * Creates the promise a `receive()` returns and queues the waiter that settles it on `list`.
    * When `signal` aborts, the waiter is removed from `list` and the promise rejects with the
    * signal's reason. A consumer passes the same signal to every receive of its connection, so the
-   * signal gets a single listener for the connection's life.
+   * signal gets a single listener for the connection's life. `offer` is the receive's
+   * {@link OfferInPlace}, which the layer asks (through {@link Waiter.offer}) before settling it.
    */
   waitOn(
     list: WaiterList & { readonly waiters: Waiter[] },
     signal: AbortSignal | undefined,
+    offer?: OfferInPlace,
   ): Promise<ChannelMessage> {
     const promise = new Promise<ChannelMessage>(this.#capture);
     const waiter = new PendingReceive(
@@ -105,6 +120,7 @@ export class AbortableWaiter {
       this.#failNext as (reason: unknown) => void,
       list,
       signal && this.#waitersOn(signal),
+      offer,
     );
     this.#settleNext = this.#failNext = null;
     list.waiters.push(waiter);

@@ -1,6 +1,14 @@
 import type { ChannelMessage } from "../types/asgi.js";
 
 /**
+ * A receiver's way to handle a message at once, synchronously inside the `send` or `groupSend`
+ * that delivers it, rather than through its pending `receive()`'s promise: `true` when it did. A
+ * consumer takes `websocket.broadcast` messages this way while it is idle
+ * (docs/performance.md#frame-once-send-many).
+ */
+export type OfferInPlace = (message: ChannelMessage) => boolean;
+
+/**
  * A channel layer carries messages between consumers, in one process or across many.
  * Implementations are peers behind this interface: `InMemoryChannelLayer` (one process) and
  * `RedisChannelLayer` (`switchboard/redis`, many processes and machines). `send` and `groupSend`
@@ -23,8 +31,13 @@ export interface ChannelLayer {
    * Waits for the next message on `channel`. Only one receiver per channel at a time.
    * `signal` abandons the wait (the promise rejects with the signal's reason). The message is
    * deeply frozen plain JSON: a group send may hand the same object to every receiver.
+   *
+   * `offer`, when given, may be called with a message, in order, instead of settling the receive
+   * with it: when it returns `true` it took the message, and the receive goes on waiting for the
+   * next. A layer need not call it (`RedisChannelLayer` does not); every message reaches the
+   * receiver once, through one or the other.
    */
-  receive(channel: string, signal?: AbortSignal): Promise<ChannelMessage>;
+  receive(channel: string, signal?: AbortSignal, offer?: OfferInPlace): Promise<ChannelMessage>;
   /** A new process-unique channel name, `prefix` + a random suffix. */
   newChannel(prefix?: string): Promise<string>;
   groupAdd(group: string, channel: string): Promise<void>;

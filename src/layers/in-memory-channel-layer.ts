@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { BackendUnavailable } from "../errors.js";
 import type { ChannelMessage } from "../types/asgi.js";
 import { AbortableWaiter, type Waiter, type WaiterList } from "./abortable-waiter.js";
-import type { ChannelLayer } from "./channel-layer.js";
+import type { ChannelLayer, OfferInPlace } from "./channel-layer.js";
 import {
   resolveChannelLayerOptions,
   type ChannelLayerOptions,
@@ -76,7 +76,7 @@ export class InMemoryChannelLayer implements ChannelLayer {
     if (!this.#push(queue, frozen, now)) throw channelFull(channel, queue.capacity);
   }
 
-  receive(channel: string, signal?: AbortSignal): Promise<ChannelMessage> {
+  receive(channel: string, signal?: AbortSignal, offer?: OfferInPlace): Promise<ChannelMessage> {
     if (this.#closed) return Promise.reject(this.#closedError());
     if (this.#waiters.isAborted(signal)) return Promise.reject(signal?.reason);
     const now = this.#maintain();
@@ -84,7 +84,7 @@ export class InMemoryChannelLayer implements ChannelLayer {
     this.#dropExpired(channel, queue, now);
     const entry = queue.items.shift();
     if (entry) return Promise.resolve(entry.message);
-    return this.#waiters.waitOn(queue, signal);
+    return this.#waiters.waitOn(queue, signal, offer);
   }
 
   async newChannel(prefix = "specific."): Promise<string> {
@@ -166,11 +166,18 @@ export class InMemoryChannelLayer implements ChannelLayer {
     this.#groups.clear();
   }
 
-  /** Queues or hands over `message` (the caller dropped expired ones); `false` when full. */
+  /**
+   * Hands `message` to a waiting receiver, in place if it takes it so, or queues it (the caller
+   * dropped expired ones); `false` when full.
+   */
   #push(queue: Queue, message: ChannelMessage, now: number): boolean {
-    const waiter = queue.waiters.shift();
-    if (waiter) {
-      waiter.resolve(message);
+    const waiter = queue.waiters[0];
+    if (waiter !== undefined) {
+      // in place, the receive stays armed: docs/performance.md#frame-once-send-many
+      if (!waiter.offer(message)) {
+        queue.waiters.shift();
+        waiter.resolve(message);
+      }
       return true;
     }
     if (queue.items.length >= queue.capacity) return false;

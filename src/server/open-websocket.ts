@@ -1,3 +1,4 @@
+import type { Duplex } from "node:stream";
 import type { RawData, WebSocket } from "ws";
 import { ProtocolError } from "../errors.js";
 import type { WebsocketReceiveEvents } from "../types/asgi.js";
@@ -24,10 +25,13 @@ export interface OpenWebsocketOwner {
  */
 export class OpenWebsocket {
   readonly #ws: WebSocket;
+  /** The upgraded socket `ws` writes to, for frames made once for many sockets. */
+  readonly #socket: Duplex;
   readonly #owner: OpenWebsocketOwner;
 
-  constructor(ws: WebSocket, owner: OpenWebsocketOwner) {
+  constructor(ws: WebSocket, socket: Duplex, owner: OpenWebsocketOwner) {
     this.#ws = ws;
+    this.#socket = socket;
     this.#owner = owner;
     // shared listeners, no closure per connection: docs/performance.md#shared-listeners
     (ws as OpenSocket)[kOpen] = this;
@@ -46,8 +50,25 @@ export class OpenWebsocket {
     if (text !== undefined) ws.send(text);
     else if (bytes !== undefined) ws.send(bytes);
     else throw new ProtocolError("websocket.send needs text or bytes.");
-    if (ws.bufferedAmount > maxBufferedBytes) {
-      ws.close(SLOW_READER_CLOSE_CODE, "client reads too slowly");
+    this.#closeIfSlow(maxBufferedBytes);
+  }
+
+  /**
+   * Sends `frame`, the text frame of `text` made once for many sockets, as {@link send} sends
+   * `text`. Written to the socket itself: `ws` would frame the text again. Its sender never holds
+   * frames back (no permessage-deflate, no Blobs), so the frame keeps its place among the others
+   * (docs/performance.md#frame-once-send-many).
+   */
+  sendFrame(frame: Buffer, text: string, maxBufferedBytes: number): void {
+    // a closing socket sends no more data frames; ws.send knows what to do with them
+    if (!this.isOpen) return this.send(text, undefined, maxBufferedBytes);
+    this.#socket.write(frame);
+    this.#closeIfSlow(maxBufferedBytes);
+  }
+
+  #closeIfSlow(maxBufferedBytes: number): void {
+    if (this.#ws.bufferedAmount > maxBufferedBytes) {
+      this.#ws.close(SLOW_READER_CLOSE_CODE, "client reads too slowly");
     }
   }
 

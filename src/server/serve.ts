@@ -19,6 +19,7 @@ import { escapeLogText } from "../security/escape-log-text.js";
 import { Upgrader } from "./upgrader.js";
 import { PendingHandshakes } from "./websocket-handshake.js";
 import { WebsocketSession } from "./websocket-session.js";
+import { SharedFrame } from "./shared-frame.js";
 import type { WebsocketContext } from "./websocket-session.js";
 
 /**
@@ -80,6 +81,7 @@ export async function serve(app: Application, options: ServeOptions = {}): Promi
     activity,
     scopes,
     live,
+    sharedFrame: new SharedFrame(),
   };
 
   let closing = false;

@@ -12,6 +12,7 @@ import type {
   WebsocketDisconnectEvent,
   WebsocketReceiveEvents,
   WebsocketScope,
+  WebsocketSendEvent,
 } from "../types/asgi.js";
 import type { Activity } from "./activity.js";
 import { EventQueue } from "./event-queue.js";
@@ -22,6 +23,7 @@ import type { Logger, WebsocketOutcome } from "./logger.js";
 import { MessageRate } from "./message-rate.js";
 import { OpenWebsocket } from "./open-websocket.js";
 import type { ScopeBuilder } from "./scope-builder.js";
+import type { SharedFrame } from "./shared-frame.js";
 import type { ResolvedServeOptions } from "./serve-options.js";
 import type { Upgrader } from "./upgrader.js";
 import { CONNECT, DROPPED, GOING_AWAY } from "./websocket-events.js";
@@ -42,6 +44,8 @@ export interface WebsocketContext {
   scopes: ScopeBuilder;
   /** Authenticated sockets by session and user, to close them when their session ends. */
   live: LiveSessions;
+  /** The last broadcast's frame, written to every socket it goes to. */
+  sharedFrame: SharedFrame;
 }
 
 /**
@@ -213,7 +217,7 @@ export class WebsocketSession implements LiveSocket, RevocableSocket {
     try {
       switch (event.type) {
         case "websocket.send":
-          this.#sendFrame(event.text, event.bytes);
+          this.#sendFrame(event);
           return RESOLVED;
         case "websocket.accept":
           this.#accept(event);
@@ -231,9 +235,16 @@ export class WebsocketSession implements LiveSocket, RevocableSocket {
     }
   }
 
-  #sendFrame(text: string | undefined, bytes: Uint8Array | undefined): void {
-    if (this.#open !== null) {
-      this.#open.send(text, bytes, this.#context.options.maxBufferedBytes);
+  #sendFrame({ text, bytes, shared }: WebsocketSendEvent): void {
+    const open = this.#open;
+    if (open !== null) {
+      const { maxBufferedBytes } = this.#context.options;
+      // one frame for every member: docs/performance.md#frame-once-send-many
+      if (shared === true && typeof text === "string") {
+        open.sendFrame(this.#context.sharedFrame.of(text), text, maxBufferedBytes);
+      } else {
+        open.send(text, bytes, maxBufferedBytes);
+      }
     } else if (this.#handshake !== null) {
       throw new ProtocolError("websocket.send was sent before websocket.accept; accept first.");
     }
@@ -254,7 +265,7 @@ export class WebsocketSession implements LiveSocket, RevocableSocket {
       this.#end("gone", null, DROPPED);
       return;
     }
-    this.#open = new OpenWebsocket(ws, this);
+    this.#open = new OpenWebsocket(ws, handshake.socket, this);
     const { maxMessagesPerSecond, messageBurst } = this.#context.options;
     if (maxMessagesPerSecond > 0) this.#rate = new MessageRate(messageBurst, performance.now());
     if (this.#revocation !== null) this.#open.close(this.#revocation.code, this.#revocation.reason);

@@ -143,6 +143,12 @@ export interface WebsocketSendEvent {
   type: "websocket.send";
   text?: string;
   bytes?: Uint8Array;
+  /**
+   * Switchboard's hint that the same `text` goes to many sockets in a row (what
+   * `WebsocketConsumer.websocketBroadcast` sends): the server frames it once and writes the same
+   * bytes to each. Frames are the same with or without it.
+   */
+  shared?: boolean;
 }
 export interface WebsocketCloseEvent {
   type: "websocket.close";
