@@ -35,10 +35,7 @@ export type WebsocketFrame =
  * });
  * ```
  */
-export interface WebsocketBroadcast {
-  type: "websocket.broadcast";
-  text: string;
-}
+export type WebsocketBroadcast = { type: "websocket.broadcast"; text: string };
 
 /**
  * A WebSocket consumer, like Channels' `AsyncWebsocketConsumer`. Override {@link connect}

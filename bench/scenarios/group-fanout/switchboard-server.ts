@@ -1,7 +1,7 @@
 /**
  * The group-fanout scenario on Switchboard: every socket is a WebsocketConsumer in group "bench"
- * on an InMemoryChannelLayer; "go" from any socket is one `groupSend`, and each consumer writes
- * the message to its socket from its `benchMessage` handler.
+ * on an InMemoryChannelLayer; "go" from any socket is one `groupSend` of a `websocket.broadcast`,
+ * which each consumer's default handler writes to its socket (the frame made once).
  */
 import {
   InMemoryChannelLayer,
@@ -9,6 +9,7 @@ import {
   serve,
   silentLogger,
   WebsocketConsumer,
+  type WebsocketBroadcast,
   type WebsocketFrame,
 } from "switchboard";
 import { GO, PAYLOAD } from "./fixture.js";
@@ -18,10 +19,12 @@ const layer = new InMemoryChannelLayer();
 class Member extends WebsocketConsumer {
   static override groups = ["bench"];
   override async receive({ text }: WebsocketFrame) {
-    if (text === GO) await layer.groupSend("bench", { type: "bench.message", text: PAYLOAD });
-  }
-  async benchMessage(message: { text: string }) {
-    await this.send({ text: message.text });
+    if (text === GO) {
+      await layer.groupSend<WebsocketBroadcast>("bench", {
+        type: "websocket.broadcast",
+        text: PAYLOAD,
+      });
+    }
   }
 }
 
