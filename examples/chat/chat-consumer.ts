@@ -7,11 +7,12 @@ import {
   type MessageHandlers,
   type PathKwargs,
   type RoutedScope,
+  type WebsocketBroadcast,
   type WebsocketFrame,
   type WebsocketScope,
 } from "switchboard";
 import { RoomPresence } from "./room-presence.js";
-import { isRoomName, roomGroup } from "./room-store.js";
+import { isRoomName, roomFrameGroup, roomGroup } from "./room-store.js";
 
 /**
  * JSON frames from the server, `{type: "message", user, text}` and `{type: "presence", users}`;
@@ -37,8 +38,6 @@ function isChatPost(content: unknown): content is ChatPost {
   return post?.type === "message" && typeof post.text === "string";
 }
 
-/** A member's text, to every member of the room. */
-type ChatText = { type: "chat.message"; user: string; text: string };
 /** A newcomer announcing itself, with its own channel to answer on. */
 type PresenceJoin = { type: "presence.join"; channel: string; user: string };
 /** A member's answer to an announcement, sent to the newcomer's channel. */
@@ -47,7 +46,7 @@ type PresenceHere = { type: "presence.here"; channel: string; user: string };
 type PresenceLeave = { type: "presence.leave"; channel: string };
 
 /** What the members of a room send one another through the channel layer. */
-export type RoomMessage = ChatText | PresenceJoin | PresenceHere | PresenceLeave;
+export type RoomMessage = PresenceJoin | PresenceHere | PresenceLeave;
 
 /** The route this consumer is served on, with its `room` kwarg. */
 export const CHAT_ROUTE = "ws/chat/<str:room>/";
@@ -55,7 +54,11 @@ type ChatScope = RoutedScope<WebsocketScope & AuthScope, PathKwargs<typeof CHAT_
 
 interface Membership {
   layer: ChannelLayer;
+  room: string;
+  /** The room's group: every member, for presence. */
   group: string;
+  /** The group of the members that get the same frames as this one (JSON or raw text). */
+  frames: string;
   channel: string;
   username: string;
 }
@@ -65,6 +68,10 @@ interface Membership {
  * frame a member sends reaches every member, sender included. Presence needs no shared store: a
  * newcomer announces itself to the group, each member answers on the newcomer's own channel, and
  * a leaving member announces that too.
+ *
+ * A text goes out as two `websocket.broadcast` messages, one per kind of client (JSON for the
+ * pages, the raw text otherwise), each to the group of the members of that kind: every member of
+ * a group sends the same frame, so the server makes it once per process for all of them.
  */
 export class ChatConsumer
   extends JsonWebsocketConsumer<ChatScope>
@@ -85,12 +92,20 @@ export class ChatConsumer
         "The chat needs a channel layer: call setChannelLayer(layer).",
       );
     }
-    const membership = { layer, group: roomGroup(room), channel, username: user.username };
-    // In the group before the announcement, so no message sent after it can miss this channel.
-    await layer.groupAdd(membership.group, channel);
-    this.#membership = membership;
     this.#protocol =
       [CHAT_SUBPROTOCOL_V2, CHAT_SUBPROTOCOL].find((name) => subprotocols.includes(name)) ?? null;
+    const membership = {
+      layer,
+      room,
+      group: roomGroup(room),
+      frames: roomFrameGroup(room, this.#protocol !== null),
+      channel,
+      username: user.username,
+    };
+    // In the groups before the announcement, so no message sent after it can miss this channel.
+    await layer.groupAdd(membership.group, channel);
+    await layer.groupAdd(membership.frames, channel);
+    this.#membership = membership;
     await this.accept(this.#protocol);
     await layer.groupSend<RoomMessage>(membership.group, {
       type: "presence.join",
@@ -113,12 +128,6 @@ export class ChatConsumer
     }
     await this.#post(content.text);
     await this.reply(content, { type: "ack" });
-  }
-
-  /** A member's message, from the group: the same text to raw clients, JSON to the page. */
-  async chatMessage({ user, text }: ChatText): Promise<void> {
-    if (this.#protocol === null) return this.send({ text });
-    await this.sendJson({ type: "message", user, text });
   }
 
   /** A newcomer announced itself: note it and tell it, on its own channel, that we are here. */
@@ -149,7 +158,8 @@ export class ChatConsumer
     const membership = this.#membership;
     this.#membership = null;
     if (membership === null) return;
-    const { layer, group, channel } = membership;
+    const { layer, group, frames, channel } = membership;
+    await layer.groupDiscard(frames, channel);
     await layer.groupDiscard(group, channel);
     await layer.groupSend<RoomMessage>(group, { type: "presence.leave", channel });
   }
@@ -164,13 +174,19 @@ export class ChatConsumer
     await this.sendJson({ type: "presence", users: this.#presence.usernames() });
   }
 
-  /** A member's text, to every member of the room. */
+  /** A member's text, to every member of the room: as is to raw clients, as JSON with the sender's name to the pages. */
   async #post(text: string): Promise<void> {
-    const membership = this.#joined();
-    await membership.layer.groupSend<RoomMessage>(membership.group, {
-      type: "chat.message",
-      user: membership.username,
-      text,
-    });
+    const { layer, room, username } = this.#joined();
+    const json = JSON.stringify({ type: "message", user: username, text });
+    await Promise.all([
+      layer.groupSend<WebsocketBroadcast>(roomFrameGroup(room, true), {
+        type: "websocket.broadcast",
+        text: json,
+      }),
+      layer.groupSend<WebsocketBroadcast>(roomFrameGroup(room, false), {
+        type: "websocket.broadcast",
+        text,
+      }),
+    ]);
   }
 }

@@ -13,6 +13,14 @@ export function roomGroup(room: string): string {
   return `chat.${room}`;
 }
 
+/**
+ * The group of a room's members that get the same frames: the page's JSON (`json`) or the raw
+ * text. A room name has no dot, so these never clash with another room's group.
+ */
+export function roomFrameGroup(room: string, json: boolean): string {
+  return `chat.${room}.${json ? "json" : "text"}`;
+}
+
 /** A room as the room list shows it. */
 export interface Room {
   name: string;
