@@ -1,15 +1,22 @@
 /**
  * Heap per idle consumer connection and CPU per group delivery, in process (no sockets): `count`
  * WebsocketCommunicator connections to a WebsocketConsumer that joins one group on an
- * InMemoryChannelLayer, then rounds of one `groupSend` that every member echoes to its client.
- * CPU time rather than wall time, so other processes on the machine move it less; the best round
- * and the median are printed (noise only slows a round).
+ * InMemoryChannelLayer, then rounds of one `groupSend` that every member echoes to its client:
+ * alternately a `chat.message` its own handler sends on, and a `websocket.broadcast` the default
+ * handler sends (in place, while the consumer is idle). CPU time rather than wall time, so other
+ * processes on the machine move it less; the best round and the median are printed for each
+ * (noise only slows a round).
  *
  *   node --expose-gc --import tsx bench/consumer-fan-out.ts [--connections 5000] [--rounds 25]
  */
 import { setTimeout } from "node:timers/promises";
 import { parseArgs } from "node:util";
-import { InMemoryChannelLayer, WebsocketConsumer } from "switchboard";
+import {
+  InMemoryChannelLayer,
+  WebsocketConsumer,
+  type ChannelMessage,
+  type WebsocketBroadcast,
+} from "switchboard";
 import { WebsocketCommunicator } from "switchboard/testing";
 
 const { values } = parseArgs({
@@ -53,17 +60,31 @@ for (let i = 0; i < count; i++) {
 }
 const idle = (await settledHeap()) - before;
 
-const perMember: number[] = [];
-for (let round = 0; round < rounds; round++) {
+/** CPU µs per member of one group send of `message`, until every client has its frame. */
+async function deliver(message: ChannelMessage): Promise<number> {
   const started = process.cpuUsage();
-  await layer.groupSend<ChatMessage>("room", { type: "chat.message", text: "hi" });
+  await layer.groupSend("room", message);
   await Promise.all(communicators.map((communicator) => communicator.receiveFrom()));
   const { user, system } = process.cpuUsage(started);
-  perMember.push((user + system) / count);
+  return (user + system) / count;
 }
-perMember.sort((a, b) => a - b);
+
+const handled: number[] = [];
+const broadcast: number[] = [];
+for (let round = 0; round < rounds; round++) {
+  handled.push(await deliver({ type: "chat.message", text: "hi" } satisfies ChatMessage));
+  broadcast.push(
+    await deliver({ type: "websocket.broadcast", text: "hi" } satisfies WebsocketBroadcast),
+  );
+}
 console.log(`heap per idle consumer connection (${count}): ${(idle / count).toFixed(0)} B`);
-console.log(
-  `group delivery, CPU per member: best ${perMember[0].toFixed(2)} µs, median ${perMember[perMember.length >> 1].toFixed(2)} µs`,
-);
+for (const [name, perMember] of [
+  ["chat.message handler", handled],
+  ["websocket.broadcast", broadcast],
+] as const) {
+  perMember.sort((a, b) => a - b);
+  console.log(
+    `group delivery (${name}), CPU per member: best ${perMember[0]!.toFixed(2)} µs, median ${perMember[perMember.length >> 1]!.toFixed(2)} µs`,
+  );
+}
 await layer.close();
