@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { StopConsumer } from "../errors.js";
-import { awaitManyDispatch } from "./await-many-dispatch.js";
+import { awaitManyDispatch, type InPlaceTaker } from "./await-many-dispatch.js";
 import { gate, settle } from "../../test/support/async.js";
 
 /** A source the test feeds by hand: each read takes the next pushed event, or waits for one. */
@@ -37,6 +37,47 @@ function failingBothWays(thrown: string, rejected: string): Array<() => Promise<
 }
 
 describe("awaitManyDispatch", () => {
+  test("takes an offered event in place only while idle, after what already waits", async () => {
+    const a = source();
+    const log: string[] = [];
+    const held = gate();
+    const offered: { to: InPlaceTaker<string> | null } = { to: null };
+    const offering = (inPlace: InPlaceTaker<string>) => {
+      offered.to = inPlace;
+      return new Promise<string>(() => {});
+    };
+    void awaitManyDispatch(
+      [a.read, offering],
+      async (event) => {
+        log.push(`start ${event}`);
+        if (event === "a1") await held.promise;
+        log.push(`end ${event}`);
+      },
+      undefined,
+      undefined,
+      (event) => event.startsWith("fast"),
+    );
+    await settle();
+    const offer = (event: string) => offered.to!.takeInPlace(event);
+    // idle: dispatched within the offer, before it returns
+    assert.equal(offer("fast1"), true);
+    assert.deepEqual(log, ["start fast1", "end fast1"]);
+    // not one inPlace refuses
+    await settle();
+    assert.equal(offer("slow"), false);
+    // busy, or with an event waiting: refused, so the source queues it behind
+    a.push("a1");
+    await settle();
+    assert.equal(offer("fast2"), false);
+    a.push("a2");
+    held.open();
+    assert.equal(offer("fast3"), false);
+    await settle();
+    assert.deepEqual(log.slice(2), ["start a1", "end a1", "start a2", "end a2"]);
+    assert.equal(offer("fast4"), true);
+    assert.deepEqual(log.slice(6), ["start fast4", "end fast4"]);
+  });
+
   test("dispatches plain and async handlers one at a time, in arrival order", async () => {
     const a = source();
     const b = source();

@@ -6,18 +6,18 @@ import { StopConsumer } from "../errors.js";
  * the event and what its dispatch threw or rejected with (never a `StopConsumer`): what it returns
  * stands for the dispatch, what it throws ends the loop. Both are called on `thisArg`.
  *
- * Each read is given an offer function: a source may offer it an event while its read is pending,
- * and the event is dispatched at once, in the offering call, when no dispatch runs or waits and
- * `inPlace` says it may be (then the read goes on pending, and the offer returns `true`); else the
- * offer returns `false` and the source hands the event to its read as usual. Either way no
- * dispatch runs beside another, and none overtakes an event already waiting.
+ * Each read is given the loop's in-place receiver: while its read is pending, a source may offer
+ * it an event (`takeInPlace`), which is dispatched at once, in the offering call, when no dispatch
+ * runs or waits and `inPlace` says it may be (the read goes on pending, and the offer returns
+ * `true`); else the offer returns `false` and the source hands the event to its read as usual.
+ * Either way no dispatch runs beside another, and none overtakes an event already waiting.
  *
  * Only settles by rejecting with the first error, once no dispatch runs: a source can fail while
  * a handler runs, and the caller's cleanup must not run beside it. Events still waiting are
  * dropped; reads still pending are the caller's to abandon.
  */
 export function awaitManyDispatch<E, T = undefined>(
-  sources: ReadonlyArray<(offer: (event: E) => boolean) => Promise<E>>,
+  sources: ReadonlyArray<(inPlace: InPlaceTaker<E>) => Promise<E>>,
   dispatch: (this: T, event: E) => unknown,
   recover: (this: T, event: E, error: unknown) => unknown = rethrow,
   thisArg?: T,
@@ -35,6 +35,11 @@ function rethrow(_event: unknown, error: unknown): never {
 
 function never(): boolean {
   return false;
+}
+
+/** What a source may offer an event to while its read is pending. */
+export interface InPlaceTaker<E> {
+  takeInPlace(event: E): boolean;
 }
 
 /** What a dispatch runs for: a source's event, or one offered in place. */
@@ -57,13 +62,13 @@ class Source<E> implements Running<E> {
   readonly #arrived = this.#onEvent.bind(this);
 
   constructor(
-    readonly next: (offer: (event: E) => boolean) => Promise<E>,
+    readonly next: (inPlace: InPlaceTaker<E>) => Promise<E>,
     readonly queue: HandlerQueue<E>,
   ) {}
 
   read(): void {
     try {
-      this.next(this.queue.offer).then(this.#arrived, this.queue.stop);
+      this.next(this.queue).then(this.#arrived, this.queue.stop);
     } catch (error) {
       this.queue.stop(error);
     }
@@ -76,9 +81,8 @@ class Source<E> implements Running<E> {
 }
 
 /** The handlers run one at a time; the sources whose events wait for them, in arrival order. */
-class HandlerQueue<E> {
+class HandlerQueue<E> implements InPlaceTaker<E> {
   readonly stop = this.#onStop.bind(this);
-  readonly offer = this.#onOffer.bind(this);
   readonly #finished = this.#onFinished.bind(this);
   readonly #failed = this.#onFailed.bind(this);
   #running: Running<E> | null = null;
@@ -103,9 +107,10 @@ class HandlerQueue<E> {
 
   /**
    * Dispatches `event` now if the queue is idle (events wait only while one runs) and `inPlace`
-   * allows it (docs/performance.md#frame-once-send-many).
+   * allows it (docs/performance.md#frame-once-send-many). A method, not a bound function: an
+   * idle connection holds nothing more for it.
    */
-  #onOffer(event: E): boolean {
+  takeInPlace(event: E): boolean {
     if (this.#stopped !== null || this.#running !== null || this.#waiting?.length) return false;
     if (!this.inPlace.call(this.thisArg, event)) return false;
     const running = (this.#inPlace ??= new InPlace());

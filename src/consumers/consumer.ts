@@ -1,5 +1,5 @@
 import { ImproperlyConfigured, StopConsumer } from "../errors.js";
-import type { ChannelLayer, OfferInPlace } from "../layers/channel-layer.js";
+import type { ChannelLayer, InPlaceReceiver } from "../layers/channel-layer.js";
 import { getChannelLayer } from "../layers/registry.js";
 import type { Application, Receive, Scope, Send, SendEvent } from "../types/asgi.js";
 import { awaitManyDispatch } from "./await-many-dispatch.js";
@@ -124,7 +124,7 @@ export class Consumer<S extends Scope = Scope> {
     } else if (layer !== null) {
       this.channelName = await layer.newChannel();
     }
-    let sources: Array<(offer: OfferInPlace) => Promise<Dispatchable>> = [receive];
+    let sources: Array<(inPlace: InPlaceReceiver) => Promise<Dispatchable>> = [receive];
     // Channels' `partial(layer.receive, channel_name)`; the read is abandoned as the connection ends.
     let channelRead: AbortController | null = null;
     if (layer !== null && this.channelName !== null) {

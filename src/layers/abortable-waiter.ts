@@ -1,11 +1,11 @@
 import type { ChannelMessage } from "../types/asgi.js";
-import type { OfferInPlace } from "./channel-layer.js";
+import type { InPlaceReceiver } from "./channel-layer.js";
 
 /** A pending `receive()`: settled by the layer, or rejected when its signal aborts. */
 export interface Waiter {
   /**
-   * Offers `message` to the receiver's {@link OfferInPlace}: `true` when it took the message, and
-   * the receive goes on waiting; else the layer settles the receive with it.
+   * Offers `message` to the receive's {@link InPlaceReceiver}: `true` when it took the message,
+   * and the receive goes on waiting; else the layer settles the receive with it.
    */
   offer(message: ChannelMessage): boolean;
   resolve(message: ChannelMessage): void;
@@ -37,25 +37,25 @@ class PendingReceive implements Waiter {
   readonly #fail: (reason: unknown) => void;
   readonly list: WaiterList;
   readonly #signal: SignalWaiters | undefined;
-  readonly #offer: OfferInPlace | undefined;
+  readonly #inPlace: InPlaceReceiver | undefined;
 
   constructor(
     settle: (message: ChannelMessage) => void,
     fail: (reason: unknown) => void,
     list: WaiterList,
     signal: SignalWaiters | undefined,
-    offer: OfferInPlace | undefined,
+    inPlace: InPlaceReceiver | undefined,
   ) {
     this.#settle = settle;
     this.#fail = fail;
     this.list = list;
     this.#signal = signal;
-    this.#offer = offer;
+    this.#inPlace = inPlace;
     signal?.waiters.push(this);
   }
 
   offer(message: ChannelMessage): boolean {
-    return this.#offer !== undefined && this.#offer(message);
+    return this.#inPlace !== undefined && this.#inPlace.takeInPlace(message);
   }
 
   resolve(message: ChannelMessage): void {
@@ -106,13 +106,13 @@ export class AbortableWaiter {
    * Creates the promise a `receive()` returns and queues the waiter that settles it on `list`.
    * When `signal` aborts, the waiter is removed from `list` and the promise rejects with the
    * signal's reason. A consumer passes the same signal to every receive of its connection, so the
-   * signal gets a single listener for the connection's life. `offer` is the receive's
-   * {@link OfferInPlace}, which the layer asks (through {@link Waiter.offer}) before settling it.
+   * signal gets a single listener for the connection's life. `inPlace` is the receiver the layer
+   * offers a message to (through {@link Waiter.offer}) before settling the receive with it.
    */
   waitOn(
     list: WaiterList & { readonly waiters: Waiter[] },
     signal: AbortSignal | undefined,
-    offer?: OfferInPlace,
+    inPlace?: InPlaceReceiver,
   ): Promise<ChannelMessage> {
     const promise = new Promise<ChannelMessage>(this.#capture);
     const waiter = new PendingReceive(
@@ -120,7 +120,7 @@ export class AbortableWaiter {
       this.#failNext as (reason: unknown) => void,
       list,
       signal && this.#waitersOn(signal),
-      offer,
+      inPlace,
     );
     this.#settleNext = this.#failNext = null;
     list.waiters.push(waiter);

@@ -4,7 +4,7 @@ import type { OpenTestLayer } from "./channel-layer.contract.js";
 
 /**
  * The ChannelLayer contract on sending and receiving: copies and frozen messages, order, waiting
- * and competing receivers, `newChannel` names, aborted receives, offers in place.
+ * and competing receivers, `newChannel` names, aborted receives, messages taken in place.
  * `channelLayerContract` registers them for every layer.
  *
  * @example
@@ -96,20 +96,22 @@ export function channelLayerMessagingContract(open: OpenTestLayer): void {
     assert.deepEqual(await layer.receive(channel), { type: "kept" });
   });
 
-  test("a receive's offer takes what it accepts, in order, and the receive gets the rest", async (t) => {
+  test("an in-place receiver takes what it accepts, in order, and the receive gets the rest", async (t) => {
     const layer = await open(t);
     const channel = await layer.newChannel();
     await layer.groupAdd("room.offer", channel);
     const seen: string[] = [];
     // takes the even ones: a layer that offers hands them over in place, one that does not
     // delivers every message to the receive
-    const offer = (message: { type: string; n?: unknown }): boolean => {
-      if (message.n !== 0 && message.n !== 2) return false;
-      seen.push(`offer ${String(message.n)}`);
-      return true;
+    const inPlace = {
+      takeInPlace(message: { type: string; n?: unknown }): boolean {
+        if (message.n !== 0 && message.n !== 2) return false;
+        seen.push(`in place ${String(message.n)}`);
+        return true;
+      },
     };
     const sent: Array<Promise<void>> = [];
-    let pending = layer.receive(channel, undefined, offer);
+    let pending = layer.receive(channel, undefined, inPlace);
     for (let n = 0; n < 4; n++) {
       sent.push(
         n % 2 === 0
@@ -121,12 +123,12 @@ export function channelLayerMessagingContract(open: OpenTestLayer): void {
     while (seen.length < 4) {
       const message = await pending;
       seen.push(`receive ${String(message.n)}`);
-      if (seen.length < 4) pending = layer.receive(channel, undefined, offer);
+      if (seen.length < 4) pending = layer.receive(channel, undefined, inPlace);
     }
-    const order = seen.map((entry) => Number(entry.split(" ")[1]));
+    const order = seen.map((entry) => Number(entry.split(" ").at(-1)));
     assert.deepEqual(order, [0, 1, 2, 3]);
     assert.ok(
-      seen.every((entry) => entry.startsWith("receive") || /^offer [02]$/.test(entry)),
+      seen.every((entry) => entry.startsWith("receive") || /^in place [02]$/.test(entry)),
       seen.join(", "),
     );
   });

@@ -1,12 +1,15 @@
 import type { ChannelMessage } from "../types/asgi.js";
 
 /**
- * A receiver's way to handle a message at once, synchronously inside the `send` or `groupSend`
- * that delivers it, rather than through its pending `receive()`'s promise: `true` when it did. A
- * consumer takes `websocket.broadcast` messages this way while it is idle
+ * A receiver that may handle a message at once, synchronously inside the `send` or `groupSend`
+ * that delivers it, rather than through its pending `receive()`'s promise. A consumer takes
+ * `websocket.broadcast` messages this way while it is idle
  * (docs/performance.md#frame-once-send-many).
  */
-export type OfferInPlace = (message: ChannelMessage) => boolean;
+export interface InPlaceReceiver {
+  /** Handles `message` now if it can: `true` when it did, `false` to get it from `receive()`. */
+  takeInPlace(message: ChannelMessage): boolean;
+}
 
 /**
  * A channel layer carries messages between consumers, in one process or across many.
@@ -32,12 +35,15 @@ export interface ChannelLayer {
    * `signal` abandons the wait (the promise rejects with the signal's reason). The message is
    * deeply frozen plain JSON: a group send may hand the same object to every receiver.
    *
-   * `offer`, when given, may be called with a message, in order, instead of settling the receive
-   * with it: when it returns `true` it took the message, and the receive goes on waiting for the
-   * next. A layer need not call it (`RedisChannelLayer` does not); every message reaches the
-   * receiver once, through one or the other.
+   * `inPlace`, when given, may be offered a message, in order, instead of the receive settling
+   * with it: when it takes it, the receive goes on waiting for the next. A layer need not offer
+   * (`RedisChannelLayer` does not); every message reaches the receiver once, one way or the other.
    */
-  receive(channel: string, signal?: AbortSignal, offer?: OfferInPlace): Promise<ChannelMessage>;
+  receive(
+    channel: string,
+    signal?: AbortSignal,
+    inPlace?: InPlaceReceiver,
+  ): Promise<ChannelMessage>;
   /** A new process-unique channel name, `prefix` + a random suffix. */
   newChannel(prefix?: string): Promise<string>;
   groupAdd(group: string, channel: string): Promise<void>;

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { BackendUnavailable } from "../errors.js";
 import type { ChannelMessage } from "../types/asgi.js";
 import { AbortableWaiter, type Waiter, type WaiterList } from "./abortable-waiter.js";
-import type { ChannelLayer, OfferInPlace } from "./channel-layer.js";
+import type { ChannelLayer, InPlaceReceiver } from "./channel-layer.js";
 import {
   resolveChannelLayerOptions,
   type ChannelLayerOptions,
@@ -76,7 +76,11 @@ export class InMemoryChannelLayer implements ChannelLayer {
     if (!this.#push(queue, frozen, now)) throw channelFull(channel, queue.capacity);
   }
 
-  receive(channel: string, signal?: AbortSignal, offer?: OfferInPlace): Promise<ChannelMessage> {
+  receive(
+    channel: string,
+    signal?: AbortSignal,
+    inPlace?: InPlaceReceiver,
+  ): Promise<ChannelMessage> {
     if (this.#closed) return Promise.reject(this.#closedError());
     if (this.#waiters.isAborted(signal)) return Promise.reject(signal?.reason);
     const now = this.#maintain();
@@ -84,7 +88,7 @@ export class InMemoryChannelLayer implements ChannelLayer {
     this.#dropExpired(channel, queue, now);
     const entry = queue.items.shift();
     if (entry) return Promise.resolve(entry.message);
-    return this.#waiters.waitOn(queue, signal, offer);
+    return this.#waiters.waitOn(queue, signal, inPlace);
   }
 
   async newChannel(prefix = "specific."): Promise<string> {
