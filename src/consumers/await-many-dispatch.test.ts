@@ -62,10 +62,10 @@ describe("awaitManyDispatch", () => {
     // idle: dispatched within the offer, before it returns
     assert.equal(offer("fast1"), true);
     assert.deepEqual(log, ["start fast1", "end fast1"]);
-    // not one inPlace refuses
+    // one that inPlace refuses is left to the source
     await settle();
     assert.equal(offer("slow"), false);
-    // busy, or with an event waiting: refused, so the source queues it behind
+    // busy: refused, so the source queues it behind what runs and waits
     a.push("a1");
     await settle();
     assert.equal(offer("fast2"), false);

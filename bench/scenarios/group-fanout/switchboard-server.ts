@@ -1,7 +1,9 @@
 /**
  * The group-fanout scenario on Switchboard: every socket is a WebsocketConsumer in group "bench"
  * on an InMemoryChannelLayer; "go" from any socket is one `groupSend` of a `websocket.broadcast`,
- * which each consumer's default handler writes to its socket (the frame made once).
+ * which each consumer's default handler writes to its socket (the frame made once). With
+ * `BENCH_FANOUT=handler` it sends a `bench.message` instead, which each consumer's own handler
+ * sends on with `send`: the way without a broadcast, for comparison.
  */
 import {
   InMemoryChannelLayer,
@@ -14,17 +16,21 @@ import {
 } from "switchboard";
 import { GO, PAYLOAD } from "./fixture.js";
 
+type BenchMessage = { type: "bench.message"; text: string };
+
 const layer = new InMemoryChannelLayer();
+const message: WebsocketBroadcast | BenchMessage =
+  process.env.BENCH_FANOUT === "handler"
+    ? { type: "bench.message", text: PAYLOAD }
+    : { type: "websocket.broadcast", text: PAYLOAD };
 
 class Member extends WebsocketConsumer {
   static override groups = ["bench"];
   override async receive({ text }: WebsocketFrame) {
-    if (text === GO) {
-      await layer.groupSend<WebsocketBroadcast>("bench", {
-        type: "websocket.broadcast",
-        text: PAYLOAD,
-      });
-    }
+    if (text === GO) await layer.groupSend("bench", message);
+  }
+  async benchMessage({ text }: BenchMessage) {
+    await this.send({ text });
   }
 }
 
