@@ -2,14 +2,16 @@ import assert from "node:assert/strict";
 import { describe, test, type TestContext } from "node:test";
 import { WebSocket } from "ws";
 import { WebsocketConsumer, type WebsocketBroadcast } from "../src/consumers/index.js";
-import { InMemoryChannelLayer } from "../src/layers/index.js";
+import { InMemoryChannelLayer, type ChannelLayer } from "../src/layers/index.js";
+import { RedisChannelLayer } from "../src/layers/redis-channel-layer.js";
 import { path, protocolTypeRouter, urlRouter } from "../src/routing/index.js";
 import { SLOW_READER_CLOSE_CODE } from "../src/server/serve-options.js";
 import { closed, connect, startServer } from "../src/server/test-server.js";
 import type { ServeOptions } from "../src/server/index.js";
+import { REDIS_URL, serviceSkip, uniquePrefix } from "./support/services.js";
 
-// websocket.broadcast over real sockets: what every member receives must be what N deliveries
-// through each consumer's handler would send, whichever way the server took.
+// websocket.broadcast over real sockets, on both layers: what every member receives must be what
+// N deliveries through each consumer's handler would send, whichever way the server took.
 
 const GROUP = "room.broadcast";
 type Note = { type: "note.message"; text: string };
@@ -48,9 +50,12 @@ class Shouter extends Member {
   }
 }
 
-async function setUp(t: TestContext, options: ServeOptions = {}) {
-  const layer = new InMemoryChannelLayer({ capacity: 10_000 });
-  t.after(() => layer.close());
+async function setUp(t: TestContext, openLayer: () => ChannelLayer, options: ServeOptions = {}) {
+  const layer = openLayer();
+  t.after(async () => {
+    await layer.flush();
+    await layer.close();
+  });
   const app = protocolTypeRouter({
     websocket: urlRouter([
       path("member/", Member.asApp({ channelLayer: layer })),
@@ -96,9 +101,30 @@ class Client {
   }
 }
 
-describe("websocket.broadcast over the wire", () => {
+const layers: Array<[string, () => ChannelLayer, string | false]> = [
+  ["memory", () => new InMemoryChannelLayer({ capacity: 10_000 }), false],
+  [
+    "redis",
+    () =>
+      new RedisChannelLayer({
+        redis: REDIS_URL,
+        prefix: uniquePrefix("broadcast"),
+        capacity: 10_000,
+      }),
+    await serviceSkip("redis"),
+  ],
+];
+
+for (const [name, openLayer, skip] of layers) {
+  describe(`websocket.broadcast over the wire: ${name}`, { skip }, () => {
+    // 128 MB of broadcasts: through Redis too, it would only test Redis' throughput
+    broadcastTests(openLayer, { slowReader: name === "memory" });
+  });
+}
+
+function broadcastTests(openLayer: () => ChannelLayer, { slowReader }: { slowReader: boolean }) {
   test("every member gets the text as one text frame, at every length and in UTF-8", async (t) => {
-    const { join, broadcast } = await setUp(t);
+    const { join, broadcast } = await setUp(t, openLayer);
     const members = [await join("member"), await join("member"), await join("member")];
     // 7-bit, 16-bit and 64-bit payload lengths, and characters of 2 to 4 bytes
     const texts = ["hi", "x".repeat(125), "y".repeat(126), "z".repeat(70_000), "é€😀"];
@@ -109,7 +135,7 @@ describe("websocket.broadcast over the wire", () => {
   });
 
   test("a consumer that overrides websocketBroadcast gets its handler called", async (t) => {
-    const { join, broadcast } = await setUp(t);
+    const { join, broadcast } = await setUp(t, openLayer);
     const member = await join("member");
     const shouter = await join("shouter");
     await broadcast("hello");
@@ -119,7 +145,7 @@ describe("websocket.broadcast over the wire", () => {
   });
 
   test("a broadcast waits for the handler that is running, as a delivery would", async (t) => {
-    const { join, broadcast } = await setUp(t);
+    const { join, broadcast } = await setUp(t, openLayer);
     const busy = await join("member");
     const idle = await join("member");
     let release!: () => void;
@@ -138,7 +164,7 @@ describe("websocket.broadcast over the wire", () => {
   });
 
   test("broadcasts and other messages to one consumer keep the order they were sent in", async (t) => {
-    const { layer, join, broadcast } = await setUp(t);
+    const { layer, join, broadcast } = await setUp(t, openLayer);
     const member = await join("member");
     const channel = await member.channel();
     const sent: Array<Promise<void>> = [];
@@ -158,7 +184,7 @@ describe("websocket.broadcast over the wire", () => {
   });
 
   test("a socket its consumer closed gets no broadcast after the close frame", async (t) => {
-    const { join, broadcast } = await setUp(t);
+    const { join, broadcast } = await setUp(t, openLayer);
     const leaving = await join("member");
     const staying = await join("member");
     const ending = closed(leaving.ws);
@@ -173,8 +199,9 @@ describe("websocket.broadcast over the wire", () => {
     assert.deepEqual(leaving.frames, []);
   });
 
+  if (!slowReader) return;
   test("a member that does not read is closed at maxBufferedBytes, and the group goes on", async (t) => {
-    const { join, broadcast } = await setUp(t, { maxBufferedBytes: 256 * 1024 });
+    const { join, broadcast } = await setUp(t, openLayer, { maxBufferedBytes: 256 * 1024 });
     const slow = await join("member");
     slow.ws.pause();
     const chunk = "b".repeat(64 * 1024);
@@ -194,7 +221,9 @@ describe("websocket.broadcast over the wire", () => {
     await broadcast("after");
     assert.deepEqual(await next.frameCount(1), ["after"]);
   });
+}
 
+describe("websocket.send marked shared", () => {
   test("the server drops a shared frame sent after the close, as any frame", async (t) => {
     const { wsUrl } = await startServer(t, async (_scope, receive, send) => {
       await receive();

@@ -150,8 +150,8 @@ export class WebsocketConsumer<S extends WebsocketScope = WebsocketScope> extend
    * Handles a {@link WebsocketBroadcast} from the channel layer: sends its text, as
    * `send({ text })` does, but framed once for every member on this process. Unless a subclass
    * overrides this method, a consumer that is idle (no handler running or waiting) when a
-   * broadcast comes from an `InMemoryChannelLayer` sends it at once, inside the `send` or
-   * `groupSend` call, instead of a turn later; either way it is sent in order with the
+   * broadcast comes sends it at once, as the layer hands it over (inside the `groupSend` call with
+   * `InMemoryChannelLayer`), instead of a turn later; either way it is sent in order with the
    * consumer's other frames. Override it to send something else; the override is dispatched as
    * any handler is.
    */

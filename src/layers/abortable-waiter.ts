@@ -18,6 +18,21 @@ export interface WaiterList {
 }
 
 /**
+ * Hands `message` to the first receive waiting on `list`: in place if its receiver takes it (the
+ * receive stays armed: docs/performance.md#frame-once-send-many), else by settling the receive.
+ * `false` when no receive waits.
+ */
+export function handOver(list: { readonly waiters: Waiter[] }, message: ChannelMessage): boolean {
+  const waiter = list.waiters[0];
+  if (waiter === undefined) return false;
+  if (!waiter.offer(message)) {
+    list.waiters.shift();
+    waiter.resolve(message);
+  }
+  return true;
+}
+
+/**
  * The receives pending on one signal, and whether it aborted. An array, not a Set: a consumer has
  * one receive pending at a time (docs/performance.md#layer-receives).
  */

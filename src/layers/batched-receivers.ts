@@ -1,5 +1,6 @@
 import type { ChannelMessage } from "../types/asgi.js";
-import { AbortableWaiter, type Waiter, type WaiterList } from "./abortable-waiter.js";
+import { AbortableWaiter, handOver, type Waiter, type WaiterList } from "./abortable-waiter.js";
+import type { InPlaceReceiver } from "./channel-layer.js";
 
 /** Where {@link BatchedReceivers} takes messages from: a store of per-channel queues. */
 export interface EntrySource {
@@ -68,8 +69,16 @@ export class BatchedReceivers {
     this.#onError = onError;
   }
 
-  /** Waits for the next message on `channel`; `ready` settles once wake-ups for it arrive. */
-  receive(channel: string, ready: Promise<unknown>, signal?: AbortSignal): Promise<ChannelMessage> {
+  /**
+   * Waits for the next message on `channel`; `ready` settles once wake-ups for it arrive. A popped
+   * message is offered to `inPlace` first (see `ChannelLayer.receive`).
+   */
+  receive(
+    channel: string,
+    ready: Promise<unknown>,
+    signal?: AbortSignal,
+    inPlace?: InPlaceReceiver,
+  ): Promise<ChannelMessage> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     let receiver = this.#receivers.get(channel);
     if (!receiver) {
@@ -77,7 +86,7 @@ export class BatchedReceivers {
       this.#receivers.set(channel, receiver);
     }
     receiver.abandoned = false;
-    const promise = this.#waiters.waitOn(receiver, signal);
+    const promise = this.#waiters.waitOn(receiver, signal, inPlace);
     if (!receiver.empty) void ready.then(() => this.#schedule(channel), this.#onError);
     return promise;
   }
@@ -148,9 +157,11 @@ export class BatchedReceivers {
         else if (receiver) receiver.empty = !receiver.again;
         continue;
       }
-      const waiter = receiver?.waiters.shift();
-      if (waiter) waiter.resolve(this.#source.decode(entry));
-      else void this.#source.requeue(channel, entry).catch(this.#onError);
+      if (receiver !== undefined && receiver.waiters.length > 0) {
+        handOver(receiver, this.#source.decode(entry));
+      } else {
+        void this.#source.requeue(channel, entry).catch(this.#onError);
+      }
       if (!receiver) continue;
       // The consumer's next receive, a few microtasks away, then waits without popping.
       receiver.empty = remaining[i] === 0 && !receiver.again;

@@ -35,9 +35,9 @@ export interface ChannelLayer {
    * `signal` abandons the wait (the promise rejects with the signal's reason). The message is
    * deeply frozen plain JSON: a group send may hand the same object to every receiver.
    *
-   * `inPlace`, when given, may be offered a message, in order, instead of the receive settling
-   * with it: when it takes it, the receive goes on waiting for the next. A layer need not offer
-   * (`RedisChannelLayer` does not); every message reaches the receiver once, one way or the other.
+   * `inPlace`, when given, is offered each message, in order, before the receive settles with it:
+   * when it takes it, the receive goes on waiting for the next. Both layers offer; a layer need
+   * not. Every message reaches the receiver once, one way or the other.
    */
   receive(
     channel: string,

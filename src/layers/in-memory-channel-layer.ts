@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { BackendUnavailable } from "../errors.js";
 import type { ChannelMessage } from "../types/asgi.js";
-import { AbortableWaiter, type Waiter, type WaiterList } from "./abortable-waiter.js";
+import { AbortableWaiter, handOver, type Waiter, type WaiterList } from "./abortable-waiter.js";
 import type { ChannelLayer, InPlaceReceiver } from "./channel-layer.js";
 import {
   resolveChannelLayerOptions,
@@ -175,15 +175,7 @@ export class InMemoryChannelLayer implements ChannelLayer {
    * dropped expired ones); `false` when full.
    */
   #push(queue: Queue, message: ChannelMessage, now: number): boolean {
-    const waiter = queue.waiters[0];
-    if (waiter !== undefined) {
-      // in place, the receive stays armed: docs/performance.md#frame-once-send-many
-      if (!waiter.offer(message)) {
-        queue.waiters.shift();
-        waiter.resolve(message);
-      }
-      return true;
-    }
+    if (handOver(queue, message)) return true;
     if (queue.items.length >= queue.capacity) return false;
     queue.items.push({ message, expiresAt: now + this.#options.expiryMs });
     return true;

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { Redis, type RedisOptions } from "ioredis";
 import { OutageLog } from "../services/outage-log.js";
 import type { ChannelMessage } from "../types/asgi.js";
-import type { ChannelLayer } from "./channel-layer.js";
+import type { ChannelLayer, InPlaceReceiver } from "./channel-layer.js";
 import {
   resolveChannelLayerOptions,
   type ChannelLayerOptions,
@@ -169,10 +169,15 @@ export class RedisChannelLayer implements ChannelLayer {
     }
   }
 
-  receive(channel: string, signal?: AbortSignal): Promise<ChannelMessage> {
+  receive(
+    channel: string,
+    signal?: AbortSignal,
+    inPlace?: InPlaceReceiver,
+  ): Promise<ChannelMessage> {
     assertChannelName(channel);
     if (this.#availability.closed) return Promise.reject(this.#availability.closedError());
-    const received = this.#receivers.receive(channel, this.#wakeUps.subscribe(channel), signal);
+    const ready = this.#wakeUps.subscribe(channel);
+    const received = this.#receivers.receive(channel, ready, signal, inPlace);
     // A wait on an own channel abandoned by its signal means its consumer is gone: restoring its
     // memberships after a restart would only feed a channel nobody reads.
     if (signal && channel.includes(this.#localMark)) {
