@@ -78,6 +78,26 @@ describe("awaitManyDispatch", () => {
     assert.deepEqual(log.slice(6), ["start fast4", "end fast4"]);
   });
 
+  test("a failing inPlace ends the loop with its error, not the offering source", async () => {
+    const offered: { to: InPlaceTaker<string> | null } = { to: null };
+    const offering = (inPlace: InPlaceTaker<string>) => {
+      offered.to = inPlace;
+      return new Promise<string>(() => {});
+    };
+    const ended = awaitManyDispatch(
+      [offering],
+      () => {},
+      undefined,
+      undefined,
+      () => {
+        throw new Error("inPlace failed");
+      },
+    );
+    await settle();
+    assert.equal(offered.to!.takeInPlace("x"), true);
+    await assert.rejects(ended, /inPlace failed/);
+  });
+
   test("dispatches plain and async handlers one at a time, in arrival order", async () => {
     const a = source();
     const b = source();

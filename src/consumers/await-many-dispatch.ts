@@ -108,11 +108,17 @@ class HandlerQueue<E> implements InPlaceTaker<E> {
   /**
    * Dispatches `event` now if the queue is idle (events wait only while one runs) and `inPlace`
    * allows it (docs/performance.md#frame-once-send-many). A method, not a bound function: an
-   * idle connection holds nothing more for it.
+   * idle connection holds nothing more for it. Never throws: it runs inside the offering source
+   * (a layer's loop over a group), so a failing `inPlace` ends this loop, as a failing source does.
    */
   takeInPlace(event: E): boolean {
     if (this.#stopped !== null || this.#running !== null || this.#waiting?.length) return false;
-    if (!this.inPlace.call(this.thisArg, event)) return false;
+    try {
+      if (!this.inPlace.call(this.thisArg, event)) return false;
+    } catch (error) {
+      this.#onStop(error);
+      return true;
+    }
     const running = (this.#inPlace ??= new InPlace());
     running.event = event;
     this.#run(running);
