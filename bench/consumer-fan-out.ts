@@ -8,7 +8,10 @@
  * (noise only slows a round), and the bytes allocated per member over 5 more rounds of each (V8's
  * sampling heap profiler, counting what was collected too: they do not move between runs).
  *
- *   node --expose-gc --import tsx bench/consumer-fan-out.ts [--connections 5000] [--rounds 25]
+ * With `--redis`, the group is on a RedisChannelLayer (REDIS_URL, default 127.0.0.1:6379) instead;
+ * its heap figure then counts the layer's bookkeeping too.
+ *
+ *   node --expose-gc --import tsx bench/consumer-fan-out.ts [--connections 5000] [--rounds 25] [--redis]
  */
 import { Session as Inspector } from "node:inspector/promises";
 import { setTimeout } from "node:timers/promises";
@@ -19,12 +22,14 @@ import {
   type ChannelMessage,
   type WebsocketBroadcast,
 } from "switchboard";
+import { RedisChannelLayer } from "switchboard/redis";
 import { WebsocketCommunicator } from "switchboard/testing";
 
 const { values } = parseArgs({
   options: {
     connections: { type: "string", default: "5000" },
     rounds: { type: "string", default: "25" },
+    redis: { type: "boolean", default: false },
   },
 });
 const count = Number(values.connections);
@@ -42,7 +47,13 @@ class Room extends WebsocketConsumer {
   }
 }
 
-const layer = new InMemoryChannelLayer({ capacity: 100 });
+const layer = values.redis
+  ? new RedisChannelLayer({
+      redis: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
+      prefix: `bench:fan-out:${process.pid}:`,
+      capacity: 100,
+    })
+  : new InMemoryChannelLayer({ capacity: 100 });
 const app = Room.asApp({ channelLayer: layer });
 
 async function settledHeap(): Promise<number> {
@@ -113,4 +124,5 @@ for (const [name, perMember, allocatedBytes] of [
     `group delivery (${name}), per member: CPU best ${perMember[0]!.toFixed(2)} µs, median ${perMember[perMember.length >> 1]!.toFixed(2)} µs; ${allocatedBytes.toFixed(0)} B allocated`,
   );
 }
+await layer.flush();
 await layer.close();
