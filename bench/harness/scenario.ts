@@ -16,6 +16,13 @@
 /** A server module exports `start`; it binds 127.0.0.1 on a free port and resolves the port. */
 export type StartServer = () => Promise<number>;
 
+/**
+ * A server module of bench/scale also exports `broadcast`: it sends one message to every open
+ * socket and returns when the send started, as epoch milliseconds with a fraction
+ * (`performance.timeOrigin + performance.now()`), which the load compares with its receive times.
+ */
+export type Broadcast = () => number;
+
 /** What the load function can see of the server under test. */
 export interface LoadContext {
   /** `ws://127.0.0.1:<port>` */

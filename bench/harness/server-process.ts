@@ -1,19 +1,24 @@
 /**
  * Child process entry: starts the server module given as argv[2], reports its port over IPC,
- * answers `sample` requests with RSS, heap and CPU time (settled ones after forced GCs), and exits
- * on `stop` or when the parent goes away.
+ * answers `sample` requests with RSS, heap and CPU time (settled ones after forced GCs) and, for a
+ * module that exports `broadcast` (bench/scale), `broadcast` requests with when the send started;
+ * exits on `stop` or when the parent goes away.
  */
 import { setTimeout } from "node:timers/promises";
 import { pathToFileURL } from "node:url";
 import { getHeapSpaceStatistics } from "node:v8";
 import { resolve } from "node:path";
-import type { ServerSample, StartServer } from "./scenario.js";
+import type { Broadcast, ServerSample, StartServer } from "./scenario.js";
 
-type Request = { type: "sample"; id: number; settle: boolean } | { type: "stop" };
+type Request =
+  | { type: "sample"; id: number; settle: boolean }
+  | { type: "broadcast"; id: number }
+  | { type: "stop" };
 
 const send = (message: unknown) => process.send?.(message);
 const module = (await import(pathToFileURL(resolve(process.argv[2] as string)).href)) as {
   start: StartServer;
+  broadcast?: Broadcast;
 };
 const port = await module.start();
 const startingYoungGeneration = youngGeneration();
@@ -57,6 +62,11 @@ async function settledSample(): Promise<ServerSample> {
 
 process.on("message", (request: Request) => {
   if (request.type === "stop") process.exit(0);
+  if (request.type === "broadcast") {
+    if (module.broadcast === undefined) throw new Error(`${process.argv[2]} exports no broadcast`);
+    send({ type: "broadcast", id: request.id, sentAt: module.broadcast() });
+    return;
+  }
   void (request.settle ? settledSample() : Promise.resolve(sample(false))).then((result) =>
     send({ type: "sample", id: request.id, sample: result }),
   );

@@ -1,0 +1,120 @@
+/**
+ * `npm run bench:scale`: holds N logged-in idle WebSockets (default 100,000) on one server
+ * process, Switchboard and raw `ws` in turn, then sends group messages to all of them. Prints
+ * the fill rate, RSS and heap per socket (settled) and the time until the last socket has each
+ * message, with the ratios Switchboard / raw. Not part of `npm test`; see bench/README.md.
+ *
+ *   npm run bench:scale -- --sockets 200000 --servers switchboard
+ */
+import { loadavg } from "node:os";
+import { parseArgs } from "node:util";
+import { prepareDatabase } from "./scale/fixture.js";
+import { ephemeralPorts, raiseKernelLimits } from "./scale/kernel-limits.js";
+import { runVariant, type VariantFigures } from "./scale/run-variant.js";
+
+const MODULES = {
+  raw: "bench/scale/ws-server.ts",
+  switchboard: "bench/scale/switchboard-server.ts",
+} as const;
+type Name = keyof typeof MODULES;
+
+const { values } = parseArgs({
+  options: {
+    sockets: { type: "string", default: "100000" },
+    servers: { type: "string", default: "raw,switchboard" },
+    "in-flight": { type: "string", default: "200" },
+    messages: { type: "string", default: "3" },
+    "no-pin": { type: "boolean", default: false },
+  },
+});
+const sockets = Number(values.sockets);
+const names = values.servers.split(",") as Name[];
+for (const name of names) {
+  if (!(name in MODULES)) throw new Error(`--servers takes raw and/or switchboard, not "${name}"`);
+}
+
+const log = (line: string) => console.log(line);
+const load = () =>
+  loadavg()
+    .map((value) => value.toFixed(2))
+    .join(" ");
+
+for (const change of raiseKernelLimits({
+  descriptorsPerProcess: sockets + 4096,
+  connections: sockets,
+})) {
+  log(change);
+}
+// each source address has its own ports; 10 % are left for whatever else runs
+const perAddress = Math.floor(ephemeralPorts() * 0.9);
+const addressCount = Math.ceil(sockets / perAddress);
+
+log(`load average ${load()}; preparing ${sockets} users and sessions`);
+const database = await prepareDatabase(sockets);
+const results: VariantFigures[] = [];
+for (const [index, name] of names.entries()) {
+  // a fresh block of source addresses per run: no port of the previous run is still held
+  const sources = Array.from({ length: addressCount }, (_, k) => `127.0.${index + 1}.${k + 1}`);
+  log(`${name}: ${sockets} sockets from ${sources[0]}–${sources.at(-1)}, load average ${load()}`);
+  results.push(
+    await runVariant(
+      {
+        name,
+        module: MODULES[name],
+        database,
+        sockets,
+        sources,
+        inFlight: Number(values["in-flight"]),
+        messages: Number(values.messages),
+        // the server gets a CPU of its own; more load processes would only share the other one
+        pin: values["no-pin"] ? null : { server: "0", load: "1" },
+      },
+      log,
+    ),
+  );
+}
+log(`load average ${load()}\n`);
+
+const kb = (bytes: number) => (bytes / 1024).toFixed(2);
+const rows = results.map((r) => {
+  const rss = (r.idle.rss - r.baseline.rss) / r.open;
+  const heap = (r.idle.heapUsed - r.baseline.heapUsed) / r.open;
+  return {
+    name: r.name,
+    rss,
+    heap,
+    rate: r.open / r.fillSeconds,
+    cells: [
+      r.name.padEnd(12),
+      String(r.open).padStart(8),
+      String(r.failed).padStart(7),
+      r.fillSeconds.toFixed(1).padStart(7),
+      Math.round(r.open / r.fillSeconds)
+        .toString()
+        .padStart(9),
+      (r.idle.rss / 2 ** 20).toFixed(0).padStart(7),
+      (r.idle.heapUsed / 2 ** 20).toFixed(0).padStart(8),
+      kb(rss).padStart(8),
+      kb(heap).padStart(8),
+      String(r.fds).padStart(7),
+      r.deliveries
+        .map((d) => `${d.ms.toFixed(0)}${d.received === r.open ? "" : ` (${d.received} got it)`}`)
+        .join(" / "),
+      r.deliveries.map((d) => d.loadCpuMs.toFixed(0)).join(" / "),
+    ],
+  };
+});
+log(
+  "server        sockets failed  fill s  opened/s  rss MB  heap MB  rss KB/s heap KB/s    fds" +
+    "  last receive ms (per message)  load CPU ms",
+);
+for (const row of rows) log(row.cells.join(" "));
+const raw = rows.find((row) => row.name === "raw");
+const switchboard = rows.find((row) => row.name === "switchboard");
+if (raw !== undefined && switchboard !== undefined) {
+  log(
+    `switchboard / raw: heap per socket ${(switchboard.heap / raw.heap).toFixed(2)} (target ≤ 1.6), ` +
+      `RSS per socket ${(switchboard.rss / raw.rss).toFixed(2)} (target ≤ 1.45), ` +
+      `sockets opened per second ${(switchboard.rate / raw.rate).toFixed(2)}`,
+  );
+}
