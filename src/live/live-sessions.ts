@@ -2,6 +2,7 @@ import { ImproperlyConfigured } from "../errors.js";
 import type { ChannelLayer } from "../layers/channel-layer.js";
 import { getChannelLayer } from "../layers/registry.js";
 import { sessionKeyHash } from "../sessions/session-key-hash.js";
+import { EntryIndex } from "./entry-index.js";
 import { ExpiryWheel } from "./expiry-wheel.js";
 import { LIVE_SESSION_CLOSE_CODES as CODES } from "./live-close-codes.js";
 import type { LiveCheck, LiveConnection, RevocableSocket } from "./live-socket.js";
@@ -59,8 +60,8 @@ const BATCH = 32;
  * ```
  */
 export class LiveSessions {
-  readonly #bySession = new Map<string, Set<Entry>>();
-  readonly #byUser = new Map<string, Set<Entry>>();
+  readonly #bySession = new EntryIndex<Entry>();
+  readonly #byUser = new EntryIndex<Entry>();
   readonly #wheel: ExpiryWheel<Entry>;
   readonly #options: Required<Omit<LiveSessionsOptions, "channelLayer">>;
   readonly #layerOption: ChannelLayer | null | undefined;
@@ -93,9 +94,7 @@ export class LiveSessions {
 
   /** Open sockets registered now. */
   get size(): number {
-    let size = 0;
-    for (const entries of this.#byUser.values()) size += entries.size;
-    return size;
+    return this.#byUser.all().length;
   }
 
   /** Starts the expiry timer, the re-validation sweep and the layer listener. */
@@ -125,8 +124,7 @@ export class LiveSessions {
    */
   add(connection: LiveConnection, socket: RevocableSocket): object | null {
     const { maxSocketsPerUser, logger } = this.#options;
-    const ofUser = this.#byUser.get(connection.userId);
-    if (maxSocketsPerUser > 0 && (ofUser?.size ?? 0) >= maxSocketsPerUser) {
+    if (maxSocketsPerUser > 0 && this.#byUser.count(connection.userId) >= maxSocketsPerUser) {
       logger.info(
         `WebSocket of user ${connection.userId} closed with ${CODES.tooManySockets}: it has ${maxSocketsPerUser} open (maxSocketsPerUser).`,
       );
@@ -139,8 +137,8 @@ export class LiveSessions {
       expiresAt: connection.expiresAt?.getTime() ?? null,
       registered: true,
     };
-    index(this.#bySession, connection.sessionHash, entry);
-    index(this.#byUser, connection.userId, entry);
+    this.#bySession.add(connection.sessionHash, entry);
+    this.#byUser.add(connection.userId, entry);
     if (entry.expiresAt !== null) this.#wheel.add(entry, entry.expiresAt);
     return entry;
   }
@@ -149,8 +147,8 @@ export class LiveSessions {
   remove(handle: object): void {
     const entry = handle as Entry;
     entry.registered = false;
-    unindex(this.#bySession, entry.connection.sessionHash, entry);
-    unindex(this.#byUser, entry.connection.userId, entry);
+    this.#bySession.delete(entry.connection.sessionHash, entry);
+    this.#byUser.delete(entry.connection.userId, entry);
     this.#wheel.delete(entry);
   }
 
@@ -192,7 +190,7 @@ export class LiveSessions {
     if (this.#sweeping) return;
     this.#sweeping = true;
     try {
-      const entries = [...this.#byUser.values()].flatMap((set) => [...set]);
+      const entries = this.#byUser.all();
       for (let i = 0; i < entries.length; i += BATCH) {
         await Promise.all(entries.slice(i, i + BATCH).map((entry) => this.#revalidate(entry)));
       }
@@ -231,8 +229,8 @@ export class LiveSessions {
     const code =
       message.code ?? (message.user !== undefined ? CODES.credentialsChanged : CODES.sessionEnded);
     const matched = [
-      ...(message.session !== undefined ? (this.#bySession.get(message.session) ?? []) : []),
-      ...(message.user !== undefined ? (this.#byUser.get(message.user) ?? []) : []),
+      ...(message.session !== undefined ? this.#bySession.get(message.session) : []),
+      ...(message.user !== undefined ? this.#byUser.get(message.user) : []),
     ];
     for (const entry of matched) this.#close(entry, code, message.reason);
   }
@@ -273,16 +271,4 @@ export class LiveSessions {
     this.remove(entry);
     entry.socket.revoke(code, reason);
   }
-}
-
-function index(map: Map<string, Set<Entry>>, key: string, entry: Entry): void {
-  let entries = map.get(key);
-  if (entries === undefined) map.set(key, (entries = new Set()));
-  entries.add(entry);
-}
-
-function unindex(map: Map<string, Set<Entry>>, key: string, entry: Entry): void {
-  const entries = map.get(key);
-  entries?.delete(entry);
-  if (entries?.size === 0) map.delete(key);
 }
