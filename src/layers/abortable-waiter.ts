@@ -33,11 +33,22 @@ export function handOver(list: { readonly waiters: Waiter[] }, message: ChannelM
 }
 
 /**
+ * `list` with `item` appended. An empty list is replaced by a one-slot array: a push onto an
+ * empty array allocates 17 slots (152 B), which a consumer's single pending receive then kept
+ * for the connection's life (docs/performance.md#layer-receives).
+ */
+function appended<T>(list: T[], item: T): T[] {
+  if (list.length === 0) return [item];
+  list.push(item);
+  return list;
+}
+
+/**
  * The receives pending on one signal, and whether it aborted. An array, not a Set: a consumer has
  * one receive pending at a time (docs/performance.md#layer-receives).
  */
 class SignalWaiters {
-  readonly waiters: PendingReceive[] = [];
+  waiters: PendingReceive[] = [];
   aborted = false;
 
   remove(waiter: PendingReceive): void {
@@ -66,7 +77,7 @@ class PendingReceive implements Waiter {
     this.list = list;
     this.#signal = signal;
     this.#inPlace = inPlace;
-    signal?.waiters.push(this);
+    if (signal) signal.waiters = appended(signal.waiters, this);
   }
 
   offer(message: ChannelMessage): boolean {
@@ -125,7 +136,7 @@ export class AbortableWaiter {
    * offers a message to (through {@link Waiter.offer}) before settling the receive with it.
    */
   waitOn(
-    list: WaiterList & { readonly waiters: Waiter[] },
+    list: WaiterList & { waiters: Waiter[] },
     signal: AbortSignal | undefined,
     inPlace?: InPlaceReceiver,
   ): Promise<ChannelMessage> {
@@ -138,7 +149,7 @@ export class AbortableWaiter {
       inPlace,
     );
     this.#settleNext = this.#failNext = null;
-    list.waiters.push(waiter);
+    list.waiters = appended(list.waiters, waiter);
     return promise;
   }
 

@@ -16,7 +16,7 @@ export interface EntrySource {
 
 /** This process's receivers of one channel. */
 class Receiver implements WaiterList {
-  readonly waiters: Waiter[] = [];
+  waiters: Waiter[] = [];
   /** A pop for this channel is in flight: at most one, so nothing is popped without a waiter. */
   inflight = false;
   /** A wake-up came during the pop: pop again even if it found nothing. */

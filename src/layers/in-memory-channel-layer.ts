@@ -27,7 +27,7 @@ class Queue implements WaiterList {
   /** Resolved once per channel, so sends never match capacity patterns again. */
   readonly capacity: number;
   readonly items: Entry[] = [];
-  readonly waiters: Waiter[] = [];
+  waiters: Waiter[] = [];
 
   constructor(capacity: number) {
     this.capacity = capacity;
