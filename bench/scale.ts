@@ -9,8 +9,8 @@
 import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { prepareDatabase } from "./scale/fixture.js";
-import { ephemeralPorts, raiseKernelLimits } from "./scale/kernel-limits.js";
-import { runVariant, type VariantFigures } from "./scale/run-variant.js";
+import { checkDescriptors, ephemeralPorts, raiseKernelLimits } from "./scale/kernel-limits.js";
+import { DESCRIPTOR_MARGIN, runVariant, type VariantFigures } from "./scale/run-variant.js";
 
 const MODULES = {
   raw: "bench/scale/ws-server.ts",
@@ -39,11 +39,15 @@ const load = () =>
     .map((value) => value.toFixed(2))
     .join(" ");
 
-for (const change of raiseKernelLimits({
-  descriptorsPerProcess: sockets + 4096,
-  connections: sockets,
-})) {
-  log(change);
+const descriptors = sockets + DESCRIPTOR_MARGIN;
+try {
+  const needs = { descriptorsPerProcess: descriptors, connections: sockets };
+  for (const change of raiseKernelLimits(needs)) log(change);
+  checkDescriptors(descriptors, DESCRIPTOR_MARGIN);
+} catch (error) {
+  // a limit this run cannot get past: the message says what to do, a stack would not
+  console.error((error as Error).message);
+  process.exit(1);
 }
 // each source address has its own ports; 10 % are left for whatever else runs
 const perAddress = Math.floor(ephemeralPorts() * 0.9);

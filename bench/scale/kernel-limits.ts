@@ -2,6 +2,7 @@
  * The kernel limits 100,000 loopback WebSockets run into, checked and raised before a run
  * (this needs root; without it, a limit too low is one message naming the sysctl to set).
  */
+import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 
 /** What a run needs the kernel to allow. */
@@ -52,4 +53,32 @@ export function raiseKernelLimits(needs: KernelNeeds): string[] {
 export function ephemeralPorts(): number {
   const [low, high] = read("net.ipv4.ip_local_port_range").split(/\s+/).map(Number);
   return (high ?? 0) - (low ?? 0) + 1;
+}
+
+/** The hard limit on open files this process has (and its children inherit). */
+function hardDescriptorLimit(): number {
+  const line = readFileSync("/proc/self/limits", "utf8")
+    .split("\n")
+    .find((row) => row.startsWith("Max open files"));
+  return Number(line?.trim().split(/\s+/)[4]);
+}
+
+/**
+ * Checks that a child process can be given `wanted` descriptors with `prlimit`: above the hard
+ * limit that takes CAP_SYS_RESOURCE, which a container may not grant even to root. Throws with
+ * the largest count of sockets this machine allows otherwise.
+ */
+export function checkDescriptors(wanted: number, margin: number): void {
+  const trial = spawnSync("prlimit", [`--nofile=${wanted}:${wanted}`, "--", "true"], {
+    encoding: "utf8",
+  });
+  if (trial.status === 0) return;
+  const hard = hardDescriptorLimit();
+  throw new Error(
+    `A process needs ${wanted} open files for this run, but may hold at most ${hard} here ` +
+      `(the hard RLIMIT_NOFILE) and raising it failed: ${(trial.stderr || String(trial.error)).trim()}. ` +
+      `Raising a hard limit takes CAP_SYS_RESOURCE, which this process lacks. Run with ` +
+      `--sockets ${hard - margin} or fewer, or start the bench where the hard limit is higher ` +
+      "(`docker run --ulimit nofile=1048576`, `LimitNOFILE=` in a systemd unit, /etc/security/limits.conf).",
+  );
 }

@@ -43,7 +43,8 @@ export interface VariantFigures {
 type Filled = Extract<LoadMessage, { type: "filled" }>;
 type Progress = Extract<LoadMessage, { type: "progress" }>;
 
-const MARGIN = 4096;
+/** Descriptors a process holds besides its sockets (stdio, IPC, epoll, the database files). */
+export const DESCRIPTOR_MARGIN = 256;
 let nextId = 0;
 
 async function sample(server: Child): Promise<ServerSample> {
@@ -78,7 +79,7 @@ export async function runVariant(
   options: VariantOptions,
   log: (line: string) => void,
 ): Promise<VariantFigures> {
-  const descriptors = options.sockets + MARGIN;
+  const descriptors = options.sockets + DESCRIPTOR_MARGIN;
   const server = new Child(SERVER, [options.module], {
     cpus: options.pin?.server ?? null,
     descriptors,
