@@ -81,45 +81,39 @@ for (const [index, name] of names.entries()) {
 }
 log(`load average ${load()}\n`);
 
-const kb = (bytes: number) => (bytes / 1024).toFixed(2);
-const rows = results.map((r) => {
-  const rss = (r.idle.rss - r.baseline.rss) / r.open;
-  const heap = (r.idle.heapUsed - r.baseline.heapUsed) / r.open;
-  return {
-    name: r.name,
-    rss,
-    heap,
-    rate: r.open / r.fillSeconds,
-    cells: [
-      r.name.padEnd(12),
-      String(r.open).padStart(8),
-      String(r.failed).padStart(7),
-      r.fillSeconds.toFixed(1).padStart(7),
-      Math.round(r.open / r.fillSeconds)
-        .toString()
-        .padStart(9),
-      (r.idle.rss / 2 ** 20).toFixed(0).padStart(7),
-      (r.idle.heapUsed / 2 ** 20).toFixed(0).padStart(8),
-      kb(rss).padStart(8),
-      kb(heap).padStart(8),
-      String(r.fds).padStart(7),
-      r.deliveries
-        .map((d) => `${d.ms.toFixed(0)}${d.received === r.open ? "" : ` (${d.received} got it)`}`)
-        .join(" / "),
-      r.deliveries.map((d) => d.loadCpuMs.toFixed(0)).join(" / "),
-    ],
-  };
-});
+const kb = (bytes: number) => (bytes / 1024).toFixed(2).padStart(9);
+const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(0).padStart(7);
+const rows = results.map((r) => ({
+  name: r.name,
+  rss: (r.idle.rss - r.baseline.rss) / r.open,
+  heap: (r.idle.heapUsed - r.baseline.heapUsed) / r.open,
+  rate: r.open / r.fillSeconds,
+  result: r,
+}));
 log(
-  "server        sockets failed  fill s  opened/s  rss MB  heap MB  rss KB/s heap KB/s    fds" +
-    "  last receive ms (per message)  load CPU ms",
+  "server        sockets failed  fill s  opened/s  rss MB  heap MB  rss/sock KB heap/sock KB  fds",
 );
-for (const row of rows) log(row.cells.join(" "));
+for (const { name, rss, heap, rate, result: r } of rows) {
+  const fill = `${r.fillSeconds.toFixed(1).padStart(7)} ${rate.toFixed(0).padStart(9)}`;
+  log(
+    `${name.padEnd(12)} ${String(r.open).padStart(8)} ${String(r.failed).padStart(6)} ${fill}` +
+      `${mb(r.idle.rss)} ${mb(r.idle.heapUsed)}  ${kb(rss)}   ${kb(heap)} ${String(r.fds).padStart(6)}`,
+  );
+}
+log("\ngroup message to every socket: ms until the last one has it (server CPU ms, load CPU ms)");
+for (const { name, result: r } of rows) {
+  const each = r.deliveries.map(
+    (d) =>
+      `${d.ms.toFixed(0)} (${d.serverCpuMs.toFixed(0)}, ${d.loadCpuMs.toFixed(0)})` +
+      (d.received === r.open ? "" : ` only ${d.received} got it`),
+  );
+  log(`${name.padEnd(12)} ${each.join("   ")}`);
+}
 const raw = rows.find((row) => row.name === "raw");
 const switchboard = rows.find((row) => row.name === "switchboard");
 if (raw !== undefined && switchboard !== undefined) {
   log(
-    `switchboard / raw: heap per socket ${(switchboard.heap / raw.heap).toFixed(2)} (target ≤ 1.6), ` +
+    `\nswitchboard / raw: heap per socket ${(switchboard.heap / raw.heap).toFixed(2)} (target ≤ 1.6), ` +
       `RSS per socket ${(switchboard.rss / raw.rss).toFixed(2)} (target ≤ 1.45), ` +
       `sockets opened per second ${(switchboard.rate / raw.rate).toFixed(2)}`,
   );

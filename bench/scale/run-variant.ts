@@ -36,8 +36,12 @@ export interface VariantFigures {
   /** Settled, with every socket open and idle. */
   idle: ServerSample;
   fds: number;
-  /** Per group message: ms from the send to the last socket's receive, and sockets that got it. */
-  deliveries: { ms: number; received: number; loadCpuMs: number }[];
+  /**
+   * Per group message: ms from the send to the last socket's receive, sockets that got it, and
+   * the CPU time the server and the load spent meanwhile (which the machine's other work moves
+   * less than the wall time).
+   */
+  deliveries: { ms: number; received: number; serverCpuMs: number; loadCpuMs: number }[];
 }
 
 type Filled = Extract<LoadMessage, { type: "filled" }>;
@@ -47,10 +51,10 @@ type Progress = Extract<LoadMessage, { type: "progress" }>;
 export const DESCRIPTOR_MARGIN = 256;
 let nextId = 0;
 
-async function sample(server: Child): Promise<ServerSample> {
+async function sample(server: Child, settle: boolean): Promise<ServerSample> {
   const id = nextId++;
   const answer = server.next<{ type: "sample"; id: number; sample: ServerSample }>("sample", id);
-  server.send({ type: "sample", id, settle: true });
+  server.send({ type: "sample", id, settle });
   return (await answer).sample;
 }
 
@@ -59,6 +63,7 @@ async function deliver(server: Child, load: Child): Promise<VariantFigures["deli
   const armed = load.next("armed", id);
   load.send({ type: "expect", id });
   await armed;
+  const before = await sample(server, false);
   const sent = server.next<{ type: "broadcast"; id: number; sentAt: number }>("broadcast", id);
   const received = load.next<ReceivedReport>("received", id, 30_000);
   server.send({ type: "broadcast", id });
@@ -68,9 +73,11 @@ async function deliver(server: Child, load: Child): Promise<VariantFigures["deli
     load.send({ type: "report", id });
     return partial;
   });
+  const after = await sample(server, false);
   return {
     ms: report.lastAt - sentAt,
     received: report.received,
+    serverCpuMs: (after.cpuMicros - before.cpuMicros) / 1000,
     loadCpuMs: report.cpuMicros / 1000,
   };
 }
@@ -89,7 +96,7 @@ export async function runVariant(
   let load: Child | null = null;
   try {
     const { port } = await server.next<{ type: "ready"; port: number }>("ready");
-    const baseline = await sample(server);
+    const baseline = await sample(server, true);
     const started = performance.now();
     load = new Child(
       LOAD,
@@ -114,7 +121,7 @@ export async function runVariant(
     stopProgress();
     const fillSeconds = (performance.now() - started) / 1000;
     if (filled.firstError !== null) log(`${options.name}: first error: ${filled.firstError}`);
-    const idle = await sample(server);
+    const idle = await sample(server, true);
     const fds = openFds(server.pid);
     const deliveries = [];
     for (let m = 0; m < options.messages; m++) deliveries.push(await deliver(server, load));
