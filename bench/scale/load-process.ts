@@ -22,7 +22,10 @@ export interface ReceivedReport {
   id: number;
   received: number;
   lastAt: number;
-  /** This process's CPU time from `expect` to the last receive, µs: more than the wall time means the load was the bottleneck. */
+  /**
+   * This process's CPU time from `expect` to the last receive, µs: close to the wall time, the
+   * load was what took the time; far below it, the server was.
+   */
   cpuMicros: number;
 }
 

@@ -121,6 +121,7 @@ export async function runVariant(
     stopProgress();
     const fillSeconds = (performance.now() - started) / 1000;
     if (filled.firstError !== null) log(`${options.name}: first error: ${filled.firstError}`);
+    if (filled.closed > 0) log(`${options.name}: ${filled.closed} sockets closed while filling`);
     const idle = await sample(server, true);
     const fds = openFds(server.pid);
     const deliveries = [];
