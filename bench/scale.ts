@@ -5,10 +5,11 @@
  * message, with the ratios Switchboard / raw. Not part of `npm test`; see bench/README.md.
  *
  *   npm run bench:scale -- --sockets 200000 --servers switchboard
+ *   npm run bench:scale -- --sockets 5000 --servers switchboard --stack consumer
  */
 import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
-import { prepareDatabase } from "./scale/fixture.js";
+import { hasGroup, prepareDatabase, STACKS, type Stack } from "./scale/fixture.js";
 import { checkDescriptors, ephemeralPorts, raiseKernelLimits } from "./scale/kernel-limits.js";
 import { DESCRIPTOR_MARGIN, runVariant, type VariantFigures } from "./scale/run-variant.js";
 
@@ -25,8 +26,11 @@ const { values } = parseArgs({
     "in-flight": { type: "string", default: "200" },
     messages: { type: "string", default: "3" },
     "no-pin": { type: "boolean", default: false },
+    stack: { type: "string", default: "auth" },
   },
 });
+const stack = values.stack as Stack;
+if (!STACKS.includes(stack)) throw new Error(`--stack takes ${STACKS.join(", ")}, not "${stack}"`);
 const sockets = Number(values.sockets);
 const names = values.servers.split(",") as Name[];
 for (const name of names) {
@@ -55,7 +59,9 @@ try {
 const perAddress = Math.floor(ephemeralPorts() / 4);
 const addressCount = Math.ceil(sockets / perAddress);
 
-log(`load average ${load()}; preparing ${sockets} users and sessions`);
+log(
+  `load average ${load()}; Switchboard serves --stack ${stack}; preparing ${sockets} users and sessions`,
+);
 const database = await prepareDatabase(sockets);
 const results: VariantFigures[] = [];
 for (const [index, name] of names.entries()) {
@@ -68,10 +74,12 @@ for (const [index, name] of names.entries()) {
         name,
         module: MODULES[name],
         database,
+        stack,
         sockets,
         sources,
         inFlight: Number(values["in-flight"]),
-        messages: Number(values.messages),
+        // a server without the group has no one to send to
+        messages: name === "switchboard" && !hasGroup(stack) ? 0 : Number(values.messages),
         // the server gets a CPU of its own; more load processes would only share the other one
         pin: values["no-pin"] ? null : { server: "0", load: "1" },
       },
@@ -107,7 +115,7 @@ for (const { name, result: r } of rows) {
       `${d.ms.toFixed(0)} (${d.serverCpuMs.toFixed(0)}, ${d.loadCpuMs.toFixed(0)})` +
       (d.received === r.open ? "" : ` only ${d.received} got it`),
   );
-  log(`${name.padEnd(12)} ${each.join("   ")}`);
+  log(`${name.padEnd(12)} ${each.join("   ") || `no group with --stack ${stack}`}`);
 }
 const raw = rows.find((row) => row.name === "raw");
 const switchboard = rows.find((row) => row.name === "switchboard");

@@ -12,6 +12,18 @@ import { SECRET_KEY } from "../scenarios/auth-handshake/fixture.js";
 /** What both servers send to the group "everyone" when told to broadcast. */
 export const PAYLOAD = JSON.stringify({ type: "chat.message", text: "x".repeat(100) });
 
+/**
+ * How much of the Switchboard application serves the sockets (`--stack`); each adds to the one
+ * before: see bench/scale/switchboard-server.ts.
+ */
+export const STACKS = ["asgi", "consumer", "layer", "auth"] as const;
+export type Stack = (typeof STACKS)[number];
+
+/** Whether `stack` has the group that a broadcast reaches. */
+export function hasGroup(stack: Stack): boolean {
+  return stack === "layer" || stack === "auth";
+}
+
 /** Session `i`'s key: 32 characters of `[a-z0-9]`, as `newSessionKey` makes them. */
 export function sessionKey(i: number): string {
   return `scale${i.toString(36)}`.padEnd(32, "0");

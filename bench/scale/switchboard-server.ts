@@ -2,6 +2,10 @@
  * The scale bench on Switchboard: serve → protocolTypeRouter → authMiddlewareStack (cookie →
  * SQLite session → SQLite user) → urlRouter → a consumer that joins the group "everyone" and
  * writes each announcement to its socket. {@link broadcast} is one `groupSend` to the group.
+ *
+ * `SCALE_STACK` (`--stack`) serves less of it, to find where a socket's bytes go: `asgi` (a plain
+ * application that accepts and waits), `consumer` (the routers and a `WebsocketConsumer`, no
+ * layer), `layer` (the consumer in the group), `auth` (everything; the default).
  */
 import {
   authMiddlewareStack,
@@ -16,30 +20,46 @@ import {
   SqlUserStore,
   urlRouter,
   WebsocketConsumer,
+  type Application,
   type AuthScope,
   type WebsocketScope,
 } from "switchboard";
 import { SECRET_KEY } from "../scenarios/auth-handshake/fixture.js";
-import { databaseFromEnv, PAYLOAD } from "./fixture.js";
+import { databaseFromEnv, PAYLOAD, type Stack } from "./fixture.js";
 
 const layer = new InMemoryChannelLayer();
 
-class Member extends WebsocketConsumer<WebsocketScope & AuthScope> {
+/** A member of the group "everyone" that writes each announcement to its socket. */
+class Member<S extends WebsocketScope = WebsocketScope> extends WebsocketConsumer<S> {
   static override groups = ["everyone"];
-  override async connect() {
-    if (!this.scope.user.isAuthenticated) return this.close();
-    await this.accept();
-  }
   async scaleAnnounce(message: { text: string }) {
     await this.send({ text: message.text });
   }
 }
 
-export async function start(): Promise<number> {
+class LoggedInMember extends Member<WebsocketScope & AuthScope> {
+  override async connect() {
+    if (!this.scope.user.isAuthenticated) return this.close();
+    await this.accept();
+  }
+}
+
+const idle: Application = async (_scope, receive, send) => {
+  await receive(); // websocket.connect
+  await send({ type: "websocket.accept" });
+  while ((await receive()).type !== "websocket.disconnect");
+};
+
+function application(stack: Stack): Application {
+  const routed = (consumer: Application<WebsocketScope>) =>
+    protocolTypeRouter({ websocket: urlRouter([path("ws/", consumer)]) });
+  if (stack === "asgi") return idle;
+  if (stack === "consumer") return routed(WebsocketConsumer.asApp({ channelLayer: null }));
+  if (stack === "layer") return routed(Member.asApp({ channelLayer: layer }));
   const db = new SqliteDatabase(databaseFromEnv(), { readTransactionPerTurn: true });
-  const application = protocolTypeRouter({
+  return protocolTypeRouter({
     websocket: authMiddlewareStack(
-      urlRouter([path("ws/", Member.asApp({ channelLayer: layer }))]),
+      urlRouter([path("ws/", LoggedInMember.asApp({ channelLayer: layer }))]),
       {
         store: new SqlSessionStore(db),
         backends: [new ModelBackend({ users: new SqlUserStore(db) })],
@@ -47,7 +67,11 @@ export async function start(): Promise<number> {
       },
     ),
   });
-  const server = await serve(application, {
+}
+
+export async function start(): Promise<number> {
+  const stack = (process.env.SCALE_STACK ?? "auth") as Stack;
+  const server = await serve(application(stack), {
     host: "127.0.0.1",
     port: 0,
     logger: silentLogger,
