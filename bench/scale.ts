@@ -6,6 +6,7 @@
  *
  *   npm run bench:scale -- --sockets 200000 --servers switchboard
  *   npm run bench:scale -- --sockets 5000 --servers switchboard --stack consumer
+ *   npm run bench:scale -- --sockets 19500 --message handler
  */
 import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
@@ -27,10 +28,14 @@ const { values } = parseArgs({
     messages: { type: "string", default: "3" },
     "no-pin": { type: "boolean", default: false },
     stack: { type: "string", default: "auth" },
+    message: { type: "string", default: "broadcast" },
   },
 });
 const stack = values.stack as Stack;
 if (!STACKS.includes(stack)) throw new Error(`--stack takes ${STACKS.join(", ")}, not "${stack}"`);
+if (values.message !== "broadcast" && values.message !== "handler") {
+  throw new Error(`--message takes broadcast or handler, not "${values.message}"`);
+}
 const sockets = Number(values.sockets);
 const names = values.servers.split(",") as Name[];
 for (const name of names) {
@@ -60,7 +65,7 @@ const perAddress = Math.floor(ephemeralPorts() / 4);
 const addressCount = Math.ceil(sockets / perAddress);
 
 log(
-  `load average ${load()}; Switchboard serves --stack ${stack}; preparing ${sockets} users and sessions`,
+  `load average ${load()}; Switchboard serves --stack ${stack}, sends --message ${values.message}; preparing ${sockets} users and sessions`,
 );
 const database = await prepareDatabase(sockets);
 const results: VariantFigures[] = [];
@@ -73,8 +78,7 @@ for (const [index, name] of names.entries()) {
       {
         name,
         module: MODULES[name],
-        database,
-        stack,
+        serverEnv: { SCALE_DATABASE: database, SCALE_STACK: stack, SCALE_MESSAGE: values.message },
         sockets,
         sources,
         inFlight: Number(values["in-flight"]),

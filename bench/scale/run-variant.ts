@@ -7,7 +7,6 @@ import { fileURLToPath } from "node:url";
 import type { ServerSample } from "../harness/scenario.js";
 import { openFds } from "../soak/proc.js";
 import { Child } from "./child.js";
-import type { Stack } from "./fixture.js";
 import type { LoadMessage, ReceivedReport } from "./load-process.js";
 
 const SERVER = fileURLToPath(new URL("../harness/server-process.ts", import.meta.url));
@@ -17,9 +16,8 @@ export interface VariantOptions {
   name: string;
   /** The server module (bench/scale/*-server.ts). */
   module: string;
-  database: string;
-  /** What the Switchboard server serves (`SCALE_STACK`). */
-  stack: Stack;
+  /** The server's environment: `SCALE_DATABASE`, and what it serves (see switchboard-server.ts). */
+  serverEnv: Record<string, string>;
   sockets: number;
   /** Source addresses the load connects from. */
   sources: string[];
@@ -94,7 +92,7 @@ export async function runVariant(
     cpus: options.pin?.server ?? null,
     descriptors,
     nodeOptions: ["--expose-gc"],
-    env: { SCALE_DATABASE: options.database, SCALE_STACK: options.stack },
+    env: options.serverEnv,
   });
   let load: Child | null = null;
   try {

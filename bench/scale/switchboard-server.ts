@@ -1,7 +1,9 @@
 /**
  * The scale bench on Switchboard: serve → protocolTypeRouter → authMiddlewareStack (cookie →
- * SQLite session → SQLite user) → urlRouter → a consumer that joins the group "everyone" and
- * writes each announcement to its socket. {@link broadcast} is one `groupSend` to the group.
+ * SQLite session → SQLite user) → urlRouter → a consumer that joins the group "everyone".
+ * {@link broadcast} is one `groupSend` to the group: a `websocket.broadcast`, which idle members
+ * send as one shared frame, or with `SCALE_MESSAGE=handler` (`--message handler`) a
+ * `scale.announce` that each member's own handler sends.
  *
  * `SCALE_STACK` (`--stack`) serves less of it, to find where a socket's bytes go: `asgi` (a plain
  * application that accepts and waits), `consumer` (the routers and a `WebsocketConsumer`, no
@@ -29,7 +31,7 @@ import { databaseFromEnv, PAYLOAD, type Stack } from "./fixture.js";
 
 const layer = new InMemoryChannelLayer();
 
-/** A member of the group "everyone" that writes each announcement to its socket. */
+/** A member of the group "everyone"; it sends each `scale.announce` to its client itself. */
 class Member<S extends WebsocketScope = WebsocketScope> extends WebsocketConsumer<S> {
   static override groups = ["everyone"];
   async scaleAnnounce(message: { text: string }) {
@@ -85,6 +87,7 @@ export async function start(): Promise<number> {
 /** Sends one message to every member; returns when the send started (epoch ms). */
 export function broadcast(): number {
   const sentAt = performance.timeOrigin + performance.now();
-  void layer.groupSend("everyone", { type: "scale.announce", text: PAYLOAD });
+  const type = process.env.SCALE_MESSAGE === "handler" ? "scale.announce" : "websocket.broadcast";
+  void layer.groupSend("everyone", { type, text: PAYLOAD });
   return sentAt;
 }
