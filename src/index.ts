@@ -17,3 +17,4 @@ export * from "./security/index.js";
 export * from "./consumers/index.js";
 export * from "./server/index.js";
 export * from "./live/index.js";
+export * from "./static/index.js";

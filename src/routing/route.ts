@@ -45,7 +45,8 @@ const routeLookup = Symbol("switchboard.routeLookup");
 
 /**
  * Gives a URL router's application its lookup, so `path()` lets it route what follows the match
- * and an outer router finds the route through it without calling it.
+ * and an outer router finds the route through it without calling it. An application that answers
+ * for everything under its prefix (`clientFilesApp`) has one too: a lookup that answers itself.
  */
 export function markNestedRouter<A extends object, S extends RoutableScope>(
   application: A,
