@@ -1,5 +1,6 @@
 import {
   authMiddlewareStack,
+  clientFilesApp,
   consoleLogger,
   getChannelLayer,
   ModelBackend,
@@ -29,12 +30,7 @@ import type { ChatSettings } from "./settings.js";
 import { openSharedState } from "./shared-state.js";
 import { SignupConsumer } from "./signup-consumer.js";
 import { provideHandoffTickets, SocketLoginConsumer } from "./socket-login-consumer.js";
-import {
-  CLIENT_ROUTE,
-  ClientFilesConsumer,
-  STATIC_ROUTE,
-  StaticConsumer,
-} from "./static-consumer.js";
+import { STATIC_ROUTE, StaticConsumer } from "./static-consumer.js";
 import { WhoamiConsumer } from "./whoami-consumer.js";
 
 /** What the demo reports to, besides the server's access log. */
@@ -69,8 +65,9 @@ function httpApplication(
   // The stack checks the CSRF token of every form; a load generator logs in without one.
   const csrf = { exempt: settings.bench ? ["/login/"] : [] };
   return urlRouter<HttpScope>([
-    // Outside the auth stack: a stylesheet needs no session lookup.
-    path(CLIENT_ROUTE, ClientFilesConsumer.asApp(noLayer)),
+    // Outside the auth stack: a stylesheet needs no session lookup. The pages' scripts import
+    // switchboard/client from /static/switchboard-client/index.js.
+    path("static/switchboard-client/", clientFilesApp()),
     path(STATIC_ROUTE, StaticConsumer.asApp(noLayer)),
     // Exchanges the token "Sign in over WebSocket" gets for the new session cookie.
     path("session/handoff/", sessionHandoffApp({ tickets, ...auth })),
