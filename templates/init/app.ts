@@ -3,8 +3,10 @@
 import {
   authenticate,
   authMiddlewareStack,
+  clientFilesApp,
   HttpConsumer,
   ImproperlyConfigured,
+  JsonWebsocketConsumer,
   login,
   logout,
   ModelBackend,
@@ -14,11 +16,9 @@ import {
   SqlSessionStore,
   SqlUserStore,
   urlRouter,
-  WebsocketConsumer,
   type AuthScope,
   type CsrfScope,
   type HttpScope,
-  type WebsocketFrame,
   type WebsocketScope,
 } from "switchboard";
 
@@ -52,7 +52,7 @@ abstract class Page extends HttpConsumer<HttpScope & AuthScope & CsrfScope> {
   }
 }
 
-/** `/`: who is signed in; a signed-in page opens the echo socket. */
+/** `/`: who is signed in; a signed-in page talks to the echo socket with switchboard/client. */
 class HomePage extends Page {
   override async handle(): Promise<void> {
     const { user } = this.scope;
@@ -62,11 +62,16 @@ class HomePage extends Page {
       200,
       `<p>Signed in as <b>${escape(user.username)}</b>.</p>
 <form method="post" action="/logout/">${this.csrfField()}<button>Log out</button></form>
-<p>The echo socket says: <output></output></p>
+<p>The echo socket says: <output>connecting…</output></p>
 <script type="module">
-  const socket = new WebSocket(location.origin.replace(/^http/, "ws") + "/ws/echo/");
-  socket.onopen = () => socket.send("hello");
-  socket.onmessage = ({ data }) => (document.querySelector("output").textContent = data);
+  import { connect } from "/static/switchboard-client/index.js";
+  const output = document.querySelector("output");
+  const socket = connect("/ws/echo/"); // JSON frames; reconnects after a drop
+  socket.on("open", () => socket.send("hello"));
+  socket.on("message", ({ from, echo }) => (output.textContent = from + ": " + echo));
+  socket.on("reconnecting", () => (output.textContent = "connection lost, reconnecting…"));
+  // Refused (not signed in) or closed for good (logged out elsewhere): no retry.
+  socket.on("refused", ({ reason }) => (output.textContent = "refused: " + (reason || "log in")));
 </script>`,
     );
   }
@@ -96,15 +101,15 @@ class LogoutPage extends Page {
   }
 }
 
-/** `/ws/echo/`: signed-in users only (anonymous handshakes get HTTP 403); echoes text with the name. */
-class EchoConsumer extends WebsocketConsumer<WebsocketScope & AuthScope> {
+/** `/ws/echo/`: signed-in users only (anonymous handshakes get HTTP 403); echoes JSON with the name. */
+class EchoConsumer extends JsonWebsocketConsumer<WebsocketScope & AuthScope> {
   override async connect(): Promise<void> {
     if (this.scope.user.isAuthenticated) await this.accept();
     else await this.close();
   }
 
-  override async receive({ text }: WebsocketFrame): Promise<void> {
-    if (text !== undefined) await this.send({ text: `${this.scope.user.username}: ${text}` });
+  override async receiveJson(content: unknown): Promise<void> {
+    await this.sendJson({ from: this.scope.user.username, echo: content });
   }
 }
 
@@ -115,8 +120,12 @@ const pages = urlRouter([
 ]);
 
 export const application = protocolTypeRouter({
-  // The stack refuses a POST without the form's CSRF token, or from another site (HTTP 403).
-  http: authMiddlewareStack(pages, auth),
+  http: urlRouter([
+    // The browser client's modules, for the home page's script; they need no session.
+    path("static/switchboard-client/", clientFilesApp()),
+    // The stack refuses a POST without the form's CSRF token, or from another site (HTTP 403).
+    path("", authMiddlewareStack(pages, auth), { nested: true }),
+  ]),
   // The stack refuses a handshake whose Origin is another site's (HTTP 403).
   websocket: authMiddlewareStack(urlRouter([path("ws/echo/", EchoConsumer.asApp())]), auth),
 });
