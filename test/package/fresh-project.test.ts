@@ -1,6 +1,7 @@
 // A new user's first five minutes, in CI: the package packed as `npm publish` would pack it,
 // installed into a fresh project that `switchboard init` wrote, migrated, given a user, served, and
-// logged in over HTTP and WebSocket as the generated README says.
+// logged in over HTTP and WebSocket as the generated README says, then in Chromium, where the home
+// page's socket runs on switchboard/client.
 import assert from "node:assert/strict";
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import { once } from "node:events";
@@ -9,6 +10,9 @@ import { symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import type { Browser } from "playwright-core";
+import { chromiumSkip, launchChromium } from "../browser/chromium.js";
+import { screenshot, showBanner, trySocketScript } from "../browser/page-tools.js";
 import { connect } from "../../src/server/test-server.js";
 import { buildDist, installedEnv, packedFiles } from "../support/packed-package.js";
 import { freePort } from "../support/ports.js";
@@ -179,14 +183,14 @@ describe("a project from switchboard init, on the packed package", () => {
     assert.match(await forged.text(), /CSRF/);
   });
 
-  test("a WebSocket with the session cookie gets the echo with the username", async () => {
+  test("a WebSocket with the session cookie gets the JSON echo with the username", async () => {
     const { jar } = await logIn(PASSWORD);
     const ws = await connect(`${base.replace("http", "ws")}/ws/echo/`, [], {
       headers: { cookie: jar.header, origin: base },
     });
-    ws.send("hello");
+    ws.send(JSON.stringify("hello"));
     const [data] = (await once(ws, "message")) as [Buffer];
-    assert.equal(data.toString(), "alice: hello");
+    assert.deepEqual(JSON.parse(data.toString()), { from: "alice", echo: "hello" });
     ws.close();
     await once(ws, "close");
   });
@@ -195,6 +199,53 @@ describe("a project from switchboard init, on the packed package", () => {
     const url = `${base.replace("http", "ws")}/ws/echo/`;
     await assert.rejects(connect(url, [], { headers: { origin: base } }), /refused with 403/);
   });
+
+  test("serves the browser client's modules from the installed package, without a session", async () => {
+    const response = await fetch(`${base}/static/switchboard-client/index.js`);
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get("content-type"), "text/javascript; charset=utf-8");
+    assert.match(await response.text(), /export function connect\(/);
+    assert.equal(response.headers.getSetCookie().length, 0);
+  });
+
+  test(
+    "in Chromium: log in with the form, the page's socket echoes, logging out closes it",
+    {
+      skip: chromiumSkip(),
+    },
+    async () => {
+      const browser: Browser = await launchChromium();
+      try {
+        const context = await browser.newContext();
+        const home = await context.newPage();
+        await home.goto(`${base}/`);
+        await home.getByRole("link", { name: "Log in" }).click();
+        await home.getByPlaceholder("username").fill(USERNAME);
+        await home.getByPlaceholder("password").fill(PASSWORD);
+        await home.getByRole("button", { name: "Log in" }).click();
+        await home.waitForURL(`${base}/`);
+        await home.getByText("alice: hello").waitFor({ timeout: 10_000 });
+        await screenshot(home, "fresh-project-01-home-echo");
+
+        // Logging out in another tab ends the session: the server closes the home page's socket
+        // (4001), which the client reports as a refusal, and a new handshake is refused.
+        const other = await context.newPage();
+        await other.goto(`${base}/`);
+        await other.getByRole("button", { name: "Log out" }).click();
+        await other.getByText("Nobody is signed in").waitFor();
+        await home.getByText("refused: session ended").waitFor({ timeout: 10_000 });
+        const wsUrl = `${base.replace("http", "ws")}/ws/echo/`;
+        assert.equal(await home.evaluate(trySocketScript(wsUrl)), "refused");
+        await showBanner(
+          home,
+          "Logged out in another tab: the echo socket was closed, a new one refused",
+        );
+        await screenshot(home, "fresh-project-02-logged-out-elsewhere");
+      } finally {
+        await browser.close();
+      }
+    },
+  );
 
   test("type-checks against the installed package (npm run typecheck)", () => {
     const result = spawnSync("npm", ["run", "typecheck"], { cwd: project, encoding: "utf8" });
