@@ -10,7 +10,8 @@ import type { KwargsMatch, PathKwargs, ProvidedBy } from "./route-kwargs.js";
 export interface PathOptions extends RouteOptions {
   /**
    * Match the route as a prefix and let `application` route the rest of the path. Defaults to
-   * `true` when `application` is a `urlRouter`; set it when a middleware wraps the nested router.
+   * `true` when `application` is a `urlRouter` or `clientFilesApp()`; set it when a middleware
+   * wraps the nested router.
    */
   nested?: boolean;
 }
