@@ -72,11 +72,29 @@ export interface Figure {
 /** A load module exports `load`: it drives the server at `context` and returns its figures. */
 export type Load = (context: LoadContext) => Promise<Figure[]>;
 
-/** A scenario: module paths (relative to the repository root) of both servers and the load. */
+/**
+ * A server the harness runs as a command of its own, as a user would start it: `node <script>
+ * <args>` in a fresh temporary directory (its working directory, removed after the run), with
+ * `env` added to the harness's environment and `HOST=127.0.0.1`, `PORT=<a free port>`. It is ready
+ * once that port accepts connections. Its output is read and dropped, as a log collector would;
+ * the last lines are shown if it fails. `harness/sampler-preload.ts` is preloaded into it to
+ * answer samples.
+ */
+export interface ServerCommand {
+  /** Absolute, as are the paths among `args`: the command runs in a temporary directory. */
+  script: string;
+  args: readonly string[];
+  env: Readonly<Record<string, string>>;
+}
+
+/**
+ * A scenario: both servers (a module path relative to the repository root, whose `start` the
+ * harness calls in its server process, or a {@link ServerCommand}) and the load's module path.
+ */
 export interface Scenario {
   name: string;
   description: string;
-  servers: { switchboard: string; raw: string };
+  servers: { switchboard: string | ServerCommand; raw: string | ServerCommand };
   load: string;
 }
 

@@ -11,7 +11,7 @@ import { parseCookie } from "cookie";
 import { SECRET_KEY } from "./fixture.js";
 
 /** Switchboard's session auth hash, as documented: HMAC-SHA256 over a purpose and the password hash. */
-function authHash(passwordHash: string): string {
+export function authHash(passwordHash: string): string {
   return createHmac("sha256", SECRET_KEY)
     .update("switchboard.auth.sessionAuthHash\0")
     .update(passwordHash)
