@@ -192,6 +192,8 @@ export async function load(context: LoadContext): Promise<Figure[]> {
   const cookie = await logIn(context.httpUrl);
   const echoUrl = `${context.wsUrl}/ws/echo/`;
   const coldConnection = await cold(context, echoUrl, cookie);
+  // Memory has no target here (issue 15's targets are echo's): after the cold phase, RSS counts
+  // pages each server grew into and kept, which idle sockets then reuse; the heap is the figure.
   const memory = await idleMemory(context, echoUrl, cookie, n(5000));
   // steady state: warm up (the framework has more code to optimize, see auth-handshake's load),
   // then measure; the settled samples above made V8 drop optimized code
@@ -234,7 +236,6 @@ export async function load(context: LoadContext): Promise<Figure[]> {
       value: memory.rss,
       unit: "bytes",
       better: "lower",
-      target: 1.45,
       combine: "mean",
     },
     {
@@ -242,7 +243,6 @@ export async function load(context: LoadContext): Promise<Figure[]> {
       value: memory.heap,
       unit: "bytes",
       better: "lower",
-      target: 1.6,
       combine: "mean",
     },
   ];
