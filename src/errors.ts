@@ -91,11 +91,24 @@ export class ProtocolError extends SwitchboardError {
   override readonly closeCode = 1002;
 }
 
+/** Options of {@link InvalidFrame}. */
+export interface InvalidFrameOptions extends SwitchboardErrorOptions {
+  /** The close frame's reason, telling the client what was wrong (at most 123 bytes of UTF-8). */
+  reason?: string;
+}
+
 /** A client frame that does not carry what the consumer expects, e.g. malformed JSON: close 1007. */
 export class InvalidFrame extends SwitchboardError {
   override readonly code = "INVALID_FRAME";
   override readonly closeCode = 1007;
   override readonly status = 400;
+  /** The reason the socket is closed with, if any: the client sees it, so no server detail. */
+  readonly reason: string | undefined;
+
+  constructor(message: string, options?: InvalidFrameOptions) {
+    super(message, options);
+    this.reason = options?.reason;
+  }
 }
 
 /** A message or body larger than the configured limit: close 1009 or HTTP 413. */

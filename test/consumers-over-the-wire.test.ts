@@ -65,6 +65,25 @@ describe("consumers behind the server", () => {
     assert.equal((await closing).code, 1007);
   });
 
+  test("close 1007 naming the limit on JSON nested past maxJsonDepth, logging no error", async (t) => {
+    const server = await startServer(t, app);
+    const ws = await connect(server.wsUrl("/json/7/"));
+    const deepest = "[".repeat(128) + "]".repeat(128);
+    ws.send(deepest);
+    assert.deepEqual(JSON.parse((await nextMessage(ws)).data.toString()), {
+      echo: JSON.parse(deepest),
+      id: 7,
+    });
+    const closing = closed(ws);
+    ws.send("[".repeat(5000) + "]".repeat(5000));
+    const { code, reason } = await closing;
+    assert.equal(code, 1007);
+    assert.equal(reason, "JSON nested deeper than 128 levels");
+    const [entry] = await server.logger.accessCount(1);
+    assert.equal(entry && "closeCode" in entry && entry.closeCode, 1007);
+    assert.deepEqual(server.logger.errors, []);
+  });
+
   test("close 1011 when a handler throws after accept", async (t) => {
     const server = await startServer(t, app);
     const ws = await connect(server.wsUrl("/broken/"));

@@ -16,8 +16,9 @@ interface Seen {
 }
 
 /** A JSON consumer that keeps what it decodes and answers each frame with how many it has. */
-function recorder(seen: Seen) {
+function recorder(seen: Seen, maxJsonDepth = JsonWebsocketConsumer.maxJsonDepth) {
   return class Recorder extends JsonWebsocketConsumer {
+    static override maxJsonDepth = maxJsonDepth;
     override async receiveJson(content: unknown) {
       seen.received.push(content);
       await this.sendJson(seen.received.length);
@@ -95,14 +96,43 @@ describe("JsonWebsocketConsumer (property)", () => {
     );
   });
 
-  test("decodes arbitrarily deep nesting without exhausting the stack", async () => {
+  test("decodes nesting up to maxJsonDepth and closes deeper frames with 1007 naming the limit", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 50_000 }),
+        fc.integer({ min: 0, max: 200 }),
+        fc.constantFrom(["[", "]"], ['{"a":', "}"]),
+        async (levels, limit, [open, close]) => {
+          const seen: Seen = { received: [], disconnects: [] };
+          const communicator = new WebsocketCommunicator(recorder(seen, limit), "/json/");
+          await communicator.connect();
+          await communicator.sendTo({ text: open.repeat(levels) + "1" + close.repeat(levels) });
+          if (levels <= limit) {
+            assert.equal(await communicator.receiveJsonFrom(REPLY_WITHIN_MS), 1);
+            await communicator.disconnect();
+            return;
+          }
+          assert.deepEqual(await communicator.receiveOutput(REPLY_WITHIN_MS), {
+            type: "websocket.close",
+            code: 1007,
+            reason: `JSON nested deeper than ${limit} levels`,
+          });
+          await communicator.disconnect(1007);
+          assert.deepEqual(seen, { received: [], disconnects: [1007] });
+        },
+      ),
+      fuzzRuns(100),
+    );
+  });
+
+  test("with maxJsonDepth Infinity, decodes arbitrarily deep nesting without exhausting the stack", async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 1, max: 50_000 }),
         fc.constantFrom(["[", "]"], ['{"a":', "}"]),
         async (levels, [open, close]) => {
           const seen: Seen = { received: [], disconnects: [] };
-          const communicator = new WebsocketCommunicator(recorder(seen), "/json/");
+          const communicator = new WebsocketCommunicator(recorder(seen, Infinity), "/json/");
           await communicator.connect();
           await communicator.sendTo({ text: open.repeat(levels) + "1" + close.repeat(levels) });
           assert.equal(await communicator.receiveJsonFrom(REPLY_WITHIN_MS), 1);

@@ -1,13 +1,15 @@
 import { InvalidFrame } from "../errors.js";
 import type { WebsocketScope } from "../types/asgi.js";
 import { reserveConsumerMethods } from "./handler-name.js";
+import { nestsDeeperThan } from "./json-depth.js";
 import { WebsocketConsumer } from "./websocket-consumer.js";
 import type { WebsocketFrame } from "./websocket-consumer.js";
 
 /**
  * A WebSocket consumer that speaks JSON text frames, like Channels' `AsyncJsonWebsocketConsumer`.
- * Override {@link receiveJson}; answer with {@link sendJson}. A binary frame or malformed JSON
- * closes the socket with 1007 (`InvalidFrame`); it never crashes the consumer.
+ * Override {@link receiveJson}; answer with {@link sendJson}. A binary frame, malformed JSON or
+ * JSON nested deeper than {@link maxJsonDepth} closes the socket with 1007 (`InvalidFrame`); it
+ * never crashes the consumer.
  *
  * @example
  * ```ts
@@ -21,11 +23,24 @@ import type { WebsocketFrame } from "./websocket-consumer.js";
 export class JsonWebsocketConsumer<
   S extends WebsocketScope = WebsocketScope,
 > extends WebsocketConsumer<S> {
+  /**
+   * How many levels of arrays and objects a client's frame may nest (`[]` is one level); a deeper
+   * frame closes the socket with 1007 before it is decoded. Deep JSON parses, but a reviver or
+   * anything recursing over it (`JSON.stringify` in {@link sendJson}) overflows the stack.
+   * `Infinity` turns the check off.
+   */
+  static maxJsonDepth = 128;
+
   override async receive(frame: WebsocketFrame): Promise<void> {
     if (frame.text === undefined) {
       throw new InvalidFrame(
         `${this.constructor.name} expects JSON in text frames, got a binary frame.`,
       );
+    }
+    const { maxJsonDepth } = this.constructor as typeof JsonWebsocketConsumer;
+    if (nestsDeeperThan(frame.text, maxJsonDepth)) {
+      const reason = `JSON nested deeper than ${maxJsonDepth} levels`;
+      throw new InvalidFrame(`${this.constructor.name} got ${reason} (maxJsonDepth).`, { reason });
     }
     let content: unknown;
     try {

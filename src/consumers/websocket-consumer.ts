@@ -204,7 +204,8 @@ export class WebsocketConsumer<S extends WebsocketScope = WebsocketScope> extend
   protected override handlerFailed(error: unknown): void | Promise<void> {
     if (error instanceof AcceptConnection) return this.accept();
     if (!(error instanceof DenyConnection || error instanceof InvalidFrame)) throw error;
-    return this.close(this.#state === "connecting" ? undefined : error.closeCode);
+    if (this.#state === "connecting") return this.close();
+    return this.close(error.closeCode, error instanceof InvalidFrame ? error.reason : undefined);
   }
 
   protected override async failed(error: unknown): Promise<void> {
