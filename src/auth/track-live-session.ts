@@ -4,6 +4,7 @@ import { sessionKeyHash } from "../sessions/session-key-hash.js";
 import type { User } from "../users/user.js";
 import type { AuthConfig } from "./auth-config.js";
 import { sessionAuthHashIs } from "./session-auth-hash.js";
+import { HASH_SESSION_KEY } from "./session-keys.js";
 
 /**
  * Registers a WebSocket that `session` authenticated as `user` with the server's live sessions,
@@ -24,28 +25,40 @@ export function trackLiveSession(
   const socket = scope[LIVE_SOCKET];
   const key = session.sessionKey;
   if (socket === undefined || key === null) return;
-  const authHash = config.sessionAuthHash(user);
+  const known: KnownHash = { authHash: config.sessionAuthHash(user) };
   socket.register({
     sessionHash: sessionKeyHash(key),
     userId: String(user.id),
     expiresAt: session.storedExpiresAt,
-    revalidate: () => stillLoggedIn(session, user, authHash, config),
+    revalidate: () => stillLoggedIn(session, user, known, config),
   });
+}
+
+/** The session auth hash a socket's session is known to hold. */
+interface KnownHash {
+  authHash: string;
 }
 
 /** Asks the stores whether the session still exists and its user is the one who logged in. */
 async function stillLoggedIn(
   session: Session,
   user: User,
-  authHash: string,
+  known: KnownHash,
   config: AuthConfig,
 ): Promise<LiveCheck> {
   const expiresAt = await session.storedExpiry();
   if (expiresAt === null) return { end: "session" };
   const backend = user.backend === undefined ? undefined : config.backends.get(user.backend);
   const current = await backend?.getUser(String(user.id));
-  if (current == null || !sessionAuthHashIs(authHash, config.sessionAuthHash(current))) {
-    return { end: "credentials" };
+  if (current == null) return { end: "credentials" };
+  const authHash = config.sessionAuthHash(current);
+  if (!sessionAuthHashIs(known.authHash, authHash)) {
+    // The password changed: only a session setPassword kept (keepCurrentSession) holds the new
+    // hash. Asked once; afterwards the new hash is the known one.
+    if (!sessionAuthHashIs(await session.storedValue(HASH_SESSION_KEY), authHash)) {
+      return { end: "credentials" };
+    }
+    known.authHash = authHash;
   }
   return { expiresAt };
 }

@@ -153,15 +153,16 @@ export class LiveSessions {
   }
 
   /**
-   * Closes the sockets of a session (by `sessionKeyHash`) or of a user (by id, as a string), here
-   * and, through the channel layer, on every process. Resolves once the message is sent; a layer
+   * Closes the sockets of a session (by `sessionKeyHash`) or of a user (by id, as a string), but
+   * not those of `exceptSession` (a `sessionKeyHash`), here and, through the channel layer, on
+   * every process. Resolves once the message is sent; a layer
    * that fails is logged, not thrown: this process's sockets are closed either way.
    */
   async revoke(target: Omit<RevokeMessage, "type">): Promise<void> {
     const message: RevokeMessage = { type: "auth.revoke", ...target };
     if (!isRevokeMessage(message)) {
       throw new ImproperlyConfigured(
-        "revoke() takes { session?: string, user?: string, code?: 4000-4999, reason: string of at most 123 bytes }.",
+        "revoke() takes { session?: string, user?: string, exceptSession?: string, code?: 4000-4999, reason: string of at most 123 bytes }.",
       );
     }
     this.#apply(message);
@@ -232,7 +233,11 @@ export class LiveSessions {
       ...(message.session !== undefined ? this.#bySession.get(message.session) : []),
       ...(message.user !== undefined ? this.#byUser.get(message.user) : []),
     ];
-    for (const entry of matched) this.#close(entry, code, message.reason);
+    for (const entry of matched) {
+      if (entry.connection.sessionHash !== message.exceptSession) {
+        this.#close(entry, code, message.reason);
+      }
+    }
   }
 
   #expire(): void {

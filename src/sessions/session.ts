@@ -106,6 +106,16 @@ export class Session {
     return (await this.#store.load(this.#key))?.expiresAt ?? null;
   }
 
+  /**
+   * Asks the store again for one value of this session: `undefined` when the session or the value
+   * is gone. The session's data is left as it is.
+   */
+  async storedValue(name: string): Promise<JsonValue | undefined> {
+    if (this.#key === null) return undefined;
+    const record = await this.#store.load(this.#key);
+    return record === null ? undefined : decodeSessionData(record.data).data.get(name);
+  }
+
   /** Whether the data has been loaded (or replaced by `flush()`). */
   get isLoaded(): boolean {
     return this.#data !== null;

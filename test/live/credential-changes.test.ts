@@ -11,7 +11,7 @@ import { InMemorySessionStore } from "../../src/stores/in-memory-session-store.j
 import { SqliteDatabase } from "../../src/stores/sqlite-database.js";
 import { SqlUserStore } from "../../src/users/sql-user-store.js";
 import type { User } from "../../src/users/user.js";
-import { createUser, liveApp, loggedIn, passwords, postHeaders } from "./live-app.js";
+import { createUser, liveApp, loggedIn, passwords, postHeaders, stillOpen } from "./live-app.js";
 
 // Re-validation is a minute away in every server here, so only the published revoke can close a
 // socket within a test.
@@ -99,6 +99,55 @@ describe(
         for (const socket of bobs) socket.close();
       });
     }
+
+    test("setPassword with keepCurrentSession keeps the caller's session and its sockets on both servers, and closes the others with 4002", async (t) => {
+      const { servers, open } = await twoServers(t);
+      const erin = await createUser(users, "erin");
+      const [current, other] = [
+        await loggedIn(store, users, erin),
+        await loggedIn(store, users, erin),
+      ];
+      const kept = [await open(0, current), await open(1, current)];
+      const ended = [await open(0, other), await open(1, other)];
+      const closes = Promise.all(ended.map(closed));
+      const response = await fetch(`${servers[0].handle.url}/admin/password/${erin.id}/?keep`, {
+        method: "POST",
+        headers: postHeaders(current),
+      });
+      assert.equal(response.status, 200);
+      for (const close of await closes) {
+        assert.deepEqual(close, { code: CODES.credentialsChanged, reason: "password changed" });
+      }
+      // each server closed the other session's sockets in the same pass that spared these
+      for (const socket of kept) assert.equal(await stillOpen(socket), true);
+      // re-validation asks the stores, where the kept session now holds the new auth hash
+      for (const server of servers) await server.handle.liveSessions.revalidateAll();
+      for (const socket of kept) assert.equal(await stillOpen(socket), true);
+      assert.ok(await passwords.verify("new", (await users.getById(erin.id))?.passwordHash ?? ""));
+      (await open(1, current)).close();
+      await assert.rejects(open(1, other), /refused with 403/);
+      for (const socket of kept) socket.close();
+    });
+
+    test("setPassword with keepCurrentSession for another user than the caller changes nothing", async (t) => {
+      const { servers, open } = await twoServers(t);
+      const fay = await createUser(users, "fay");
+      const caller = await loggedIn(store, users, await createUser(users, "gus"));
+      const faysSocket = await open(0, await loggedIn(store, users, fay));
+      const response = await fetch(`${servers[0].handle.url}/admin/password/${fay.id}/?keep`, {
+        method: "POST",
+        headers: postHeaders(caller),
+      });
+      assert.equal(response.status, 500);
+      await response.text();
+      assert.match(
+        String(servers[0].logger.errors[0]?.error),
+        /ImproperlyConfigured: .*scope.user must be the logged-in user whose password changes/,
+      );
+      assert.ok(await passwords.verify("pw", (await users.getById(fay.id))?.passwordHash ?? ""));
+      assert.equal(await stillOpen(faysSocket), true);
+      faysSocket.close();
+    });
 
     test("deactivateUser outside a server (a worker) publishes on the default layer", async (t) => {
       const layer = new InMemoryChannelLayer();

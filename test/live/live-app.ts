@@ -1,6 +1,7 @@
 /**
  * An application for live-session tests (POST with {@link postHeaders}): `POST /logout/` logs out, `/logout-everywhere/` ends
- * all the user's sessions, `/admin/password/<id>/` sets user <id>'s password to "new",
+ * all the user's sessions, `/admin/password/<id>/` sets user <id>'s password to "new" (keeping
+ * the caller's session with the query string `keep`),
  * `/admin/deactivate/<id>/` and `/admin/delete/<id>/` do what they say, `/ws/` and `/free/` (opted
  * out) accept authenticated sockets and record the code their consumer's `disconnect` saw.
  */
@@ -22,6 +23,7 @@ import type { SessionStore } from "../../src/stores/session-store.js";
 import type { Application, HttpScope, WebsocketScope } from "../../src/types/asgi.js";
 import type { UserStore } from "../../src/users/user-store.js";
 import type { User } from "../../src/users/user.js";
+import type { WebSocket } from "ws";
 
 export const SECRET = "live-sessions-test-secret-0123456789abcdef";
 export const passwords = new Passwords({ hashers: [new ScryptHasher({ N: 1024 })] });
@@ -66,7 +68,10 @@ const ADMIN = /^\/admin\/(password|deactivate|delete)\/([0-9]+)\/$/;
 async function admin(scope: HttpScope, users: UserStore): Promise<void> {
   const [, action, id] = ADMIN.exec(scope.path) ?? [];
   const user = { id: Number(id) };
-  if (action === "password") await setPassword(scope, users, user, "new", { passwords });
+  if (action === "password") {
+    const keepCurrentSession = scope.queryString === "keep";
+    await setPassword(scope, users, user, "new", { passwords, keepCurrentSession });
+  }
   if (action === "deactivate") await deactivateUser(scope, users, user);
   if (action === "delete") await deleteUser(scope, users, user);
 }
@@ -104,6 +109,19 @@ export async function loggedIn(
   await login({ session, [AUTH_CONFIG]: config }, user.withBackend("model"));
   await session.save();
   return session.sessionKey ?? "";
+}
+
+/**
+ * Whether `ws` is still open: answers a ping, where a socket the server closed before the ping
+ * came has sent its close frame and answers nothing more.
+ */
+export function stillOpen(ws: WebSocket): Promise<boolean> {
+  if (ws.readyState !== ws.OPEN) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    ws.once("pong", () => resolve(true));
+    ws.once("close", () => resolve(false));
+    ws.ping();
+  });
 }
 
 /** A user with the password "pw". */
