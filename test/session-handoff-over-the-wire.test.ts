@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
 import { after, before, describe, test, type TestContext } from "node:test";
+import type { CsrfOptions } from "../src/security/csrf-middleware.js";
 import { connect, nextMessage, startServer } from "../src/server/test-server.js";
 import { InMemorySessionStore } from "../src/stores/in-memory-session-store.js";
 import { InMemoryTicketStore } from "../src/stores/in-memory-ticket-store.js";
@@ -12,8 +13,9 @@ before(async () => {
 });
 after(() => users.close());
 
-async function serveHandoff(t: TestContext) {
-  const app = ticketApp(new InMemorySessionStore(), new InMemoryTicketStore(), users.backends);
+async function serveHandoff(t: TestContext, csrf?: CsrfOptions | false) {
+  const store = new InMemorySessionStore();
+  const app = ticketApp(store, new InMemoryTicketStore(), users.backends, csrf);
   const server = await startServer(t, app);
   return { server, base: `http://127.0.0.1:${server.handle.port}` };
 }
@@ -40,18 +42,74 @@ async function whoami(base: string, cookie: string): Promise<string> {
   return (await fetch(`${base}/whoami/`, { headers: { cookie } })).text();
 }
 
+/** The `Set-Cookie` line of `response` for the cookie `name`, if it sets one. */
+function cookieLine(response: Response, name: string): string | undefined {
+  return response.headers.getSetCookie().find((line) => line.startsWith(`${name}=`));
+}
+
+/** The `name=value` part of a `Set-Cookie` line, and its value. */
+function cookiePair(line: string | undefined): { pair: string; value: string } {
+  const pair = line?.split(";")[0] ?? "";
+  return { pair, value: pair.slice(pair.indexOf("=") + 1) };
+}
+
 describe("session hand-off over the wire", () => {
   test("exchanging the token sets the cookie of the session logged in over the socket", async (t) => {
     const { server, base } = await serveHandoff(t);
     const token = await loginOverSocket(server.wsUrl("/ws/login/"));
     const response = await exchange(base, token);
     assert.equal(response.status, 204);
-    const setCookie = response.headers.get("set-cookie") ?? "";
+    const session = cookieLine(response, "sessionid") ?? "";
     assert.match(
-      setCookie,
+      session,
       /^sessionid=[a-z0-9]{32}; Max-Age=\d+; Path=\/;.*HttpOnly; SameSite=Lax$/,
     );
-    assert.equal(await whoami(base, setCookie.split(";")[0] ?? ""), "ada");
+    assert.equal(await whoami(base, cookiePair(session).pair), "ada");
+  });
+
+  test("exchanging the token rotates the CSRF cookie: the token seen before the login no longer passes", async (t) => {
+    const { server, base } = await serveHandoff(t);
+    const before = cookieLine(await fetch(`${base}/whoami/`), "csrftoken");
+    const token = await loginOverSocket(server.wsUrl("/ws/login/"));
+    const response = await exchange(base, token, { cookie: cookiePair(before).pair });
+    assert.equal(response.status, 204);
+    const rotated = cookieLine(response, "csrftoken");
+    assert.match(rotated ?? "", /^csrftoken=[A-Za-z0-9_-]{32};/);
+    assert.notEqual(cookiePair(rotated).value, cookiePair(before).value);
+    // the cookie csrfMiddleware sets, but for its value
+    assert.equal(rotated?.replace(/^[^;]*/, ""), before?.replace(/^[^;]*/, ""));
+    const cookie = `${cookiePair(cookieLine(response, "sessionid")).pair}; ${cookiePair(rotated).pair}`;
+    const mint = (csrfToken: string) =>
+      fetch(`${base}/ws-ticket/`, {
+        method: "POST",
+        headers: { cookie, "x-csrftoken": csrfToken },
+      });
+    const stale = await mint(cookiePair(before).value);
+    assert.equal(stale.status, 403);
+    await stale.text();
+    const fresh = await mint(cookiePair(rotated).value);
+    assert.equal(fresh.status, 200);
+    await fresh.text();
+  });
+
+  test("rotates the CSRF cookie the stack's csrf options name, and none without the check", async (t) => {
+    const named = await serveHandoff(t, { cookieName: "xsrf", secure: true });
+    const renamed = await exchange(
+      named.base,
+      await loginOverSocket(named.server.wsUrl("/ws/login/")),
+    );
+    assert.match(cookieLine(renamed, "xsrf") ?? "", /^xsrf=[A-Za-z0-9_-]{32};.* Secure;/);
+    assert.equal(cookieLine(renamed, "csrftoken"), undefined);
+    const unchecked = await serveHandoff(t, false);
+    const plain = await exchange(
+      unchecked.base,
+      await loginOverSocket(unchecked.server.wsUrl("/ws/login/")),
+    );
+    assert.equal(plain.status, 204);
+    assert.deepEqual(
+      plain.headers.getSetCookie().map((line) => line.split("=")[0]),
+      ["sessionid"],
+    );
   });
 
   test("refuses a replayed token with 400 and no cookie", async (t) => {

@@ -69,8 +69,9 @@ function httpApplication(
     // switchboard/client from /static/switchboard-client/index.js.
     path("static/switchboard-client/", clientFilesApp()),
     path(STATIC_ROUTE, StaticConsumer.asApp(noLayer)),
-    // Exchanges the token "Sign in over WebSocket" gets for the new session cookie.
-    path("session/handoff/", sessionHandoffApp({ tickets, ...auth })),
+    // Exchanges the token "Sign in over WebSocket" gets for the new session cookie (and a new
+    // CSRF token, the stack's cookie).
+    path("session/handoff/", sessionHandoffApp({ tickets, ...auth, csrf })),
     path("", authMiddlewareStack(provideServices(services)(pages), { ...auth, csrf }), {
       nested: true,
     }),

@@ -1,7 +1,7 @@
-import { randomBytes } from "node:crypto";
 import { constantTimeEqual } from "../auth/constant-time-equal.js";
 import type { CookieScope } from "../cookies/cookie-middleware.js";
 import { setCookie } from "../cookies/set-cookie.js";
+import { csrfCookie, newCsrfToken } from "./csrf-cookie.js";
 import type { Application, HttpScope, Receive, ReceiveEvent, Send } from "../types/asgi.js";
 import { headerValue, originHeader, originIsHost, REPEATED } from "./origin-validator.js";
 import { readBody } from "./read-body.js";
@@ -58,8 +58,6 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS", "TRACE"]);
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{32}$/;
 const FORM_TYPE = "application/x-www-form-urlencoded";
 
-const newToken = (): string => randomBytes(24).toString("base64url");
-
 async function refuse(send: Send, status: number, reason: string): Promise<void> {
   await send({
     type: "http.response.start",
@@ -106,25 +104,18 @@ function sameOrigin(scope: HttpScope, trusted: ReadonlySet<string>): boolean {
  * ```
  */
 export const csrfMiddleware = (options: CsrfOptions = {}) => {
-  const cookieName = options.cookieName ?? "csrftoken";
+  const { name: cookieName, options: cookieOptions } = csrfCookie(options);
   const headerName = (options.headerName ?? "x-csrftoken").toLowerCase();
   const fieldName = options.fieldName ?? "csrfmiddlewaretoken";
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const trusted = new Set((options.trustedOrigins ?? []).map((origin) => origin.toLowerCase()));
-  const cookieOptions = {
-    maxAge: 365 * 24 * 3600,
-    path: "/",
-    httpOnly: true,
-    sameSite: "lax",
-    secure: options.secure ?? false,
-  } as const;
   const exempt = exemption(options.exempt);
 
   return <S extends HttpScope & CookieScope>(inner: Application<S & CsrfScope>): Application<S> =>
     async function csrf(scope, receive, send) {
       const fromCookie = scope.cookies[cookieName];
       const known = fromCookie !== undefined && TOKEN_SHAPE.test(fromCookie);
-      const csrfToken = known ? fromCookie : newToken();
+      const csrfToken = known ? fromCookie : newCsrfToken();
       // the cookie goes out when the client has no usable token or the token was rotated
       let issued: string | null = known ? null : csrfToken;
       const sendWithCookie: Send = (event) =>
@@ -137,7 +128,7 @@ export const csrfMiddleware = (options: CsrfOptions = {}) => {
             : event,
         );
       const rotate = () => {
-        issued = newToken();
+        issued = newCsrfToken();
       };
       const next = { ...scope, csrfToken, [ROTATE_CSRF_TOKEN]: rotate };
       if (SAFE_METHODS.has(scope.method) || exempt(scope))

@@ -215,13 +215,21 @@ describe("chat demo in Chromium", { skip: chromiumSkip() }, () => {
       await page.goto(`${demo.url}/login/?next=/whoami/`);
       await page.getByLabel("Username").fill("hopper");
       await page.getByLabel("Password").fill(PASSWORD);
+      const csrfToken = async () =>
+        (await context.cookies()).find((cookie) => cookie.name === "csrftoken")?.value;
+      const beforeLogin = await csrfToken();
+      assert.ok(beforeLogin, "the login page set a CSRF token");
       await page.getByRole("button", { name: "Sign in over WebSocket" }).click();
       await page.waitForURL(`${demo.url}/whoami/`);
+      assert.notEqual(await csrfToken(), beforeLogin, "the hand-off rotated the CSRF token");
       await page.reload();
       assert.equal(((await page.textContent("body")) ?? "").trim(), "hopper");
       await page.goto(`${demo.url}/`);
       await page.getByText("Signed in as").waitFor();
       await screenshot(page, "13-logged-in-over-the-socket-after-reload");
+      // the page rendered the rotated token: its form posts pass the CSRF check
+      await page.getByRole("button", { name: "Log out" }).click();
+      await page.waitForURL("**/login/");
     } finally {
       await context.close();
     }

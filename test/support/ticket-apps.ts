@@ -15,6 +15,7 @@ import { sessionHandoffApp } from "../../src/auth/session-handoff-app.js";
 import { sessionHandoff } from "../../src/auth/session-handoff.js";
 import { wsTicketApp } from "../../src/auth/ws-ticket-app.js";
 import { path, protocolTypeRouter, urlRouter } from "../../src/routing/index.js";
+import type { CsrfOptions } from "../../src/security/csrf-middleware.js";
 import type { SessionStore } from "../../src/stores/session-store.js";
 import { SqliteDatabase } from "../../src/stores/sqlite-database.js";
 import type { TicketStore } from "../../src/stores/ticket-store.js";
@@ -71,8 +72,13 @@ async function credentials(text: string, scope: AuthScope & (HttpScope | Websock
   return authenticate({ username, password }, scope);
 }
 
-export function ticketApp(store: SessionStore, tickets: TicketStore, backends: Backends) {
-  const auth = { store, backends, secretKey: SECRET_KEY, tickets };
+export function ticketApp(
+  store: SessionStore,
+  tickets: TicketStore,
+  backends: Backends,
+  csrf: CsrfOptions | false = {},
+) {
+  const auth = { store, backends, secretKey: SECRET_KEY, tickets, csrf };
 
   const loginView: Application<HttpScope & AuthScope> = async (scope, receive, send) => {
     const event = await receive();
@@ -110,7 +116,7 @@ export function ticketApp(store: SessionStore, tickets: TicketStore, backends: B
 
   return protocolTypeRouter({
     http: urlRouter<HttpScope>([
-      path("session/handoff/", sessionHandoffApp({ tickets, store })),
+      path("session/handoff/", sessionHandoffApp({ tickets, store, csrf })),
       path(
         "",
         authMiddlewareStack(
