@@ -65,6 +65,18 @@ describe("LiveSessions", () => {
     assert.equal(lines.filter((line) => line.includes("auth.revoke")).length, 1);
   });
 
+  test("a revocation of a user closes the sockets of every session but exceptSession", async () => {
+    const live = new LiveSessions({ channelLayer: null });
+    const closed: string[] = [];
+    for (const sessionHash of ["kept", "other", "kept", "another"]) {
+      const socket = { revoke: (code: number) => closed.push(`${sessionHash} ${code}`) };
+      live.add({ ...connection(() => assert.fail("not revalidated")), sessionHash }, socket);
+    }
+    await live.revoke({ user: "1", exceptSession: "kept", reason: "password changed" });
+    assert.deepEqual(closed.sort(), ["another 4002", "other 4002"]);
+    assert.equal(live.size, 2);
+  });
+
   test("refuses a revocation whose reason does not fit a close frame", async () => {
     const live = new LiveSessions({ channelLayer: null });
     await assert.rejects(live.revoke({ user: "1", reason: "x".repeat(124) }), {

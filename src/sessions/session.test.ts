@@ -190,6 +190,24 @@ describe("Session", () => {
   });
 });
 
+describe("Session.storedValue", () => {
+  test("reads a value as the store holds it now, leaving the loaded data as it is", async () => {
+    const store = new InMemorySessionStore();
+    const key = await savedSession(store, { n: 1 });
+    const mine = new Session(store, key);
+    assert.equal(await mine.get("n"), 1);
+    const theirs = new Session(store, key);
+    await theirs.set("n", 2);
+    await theirs.save();
+    assert.equal(await mine.storedValue("n"), 2);
+    assert.equal(await mine.get("n"), 1);
+    assert.equal(await mine.storedValue("missing"), undefined);
+    await theirs.flush();
+    assert.equal(await mine.storedValue("n"), undefined);
+    assert.equal(await new Session(store).storedValue("n"), undefined);
+  });
+});
+
 describe("Session expiry", () => {
   test("defaults to maxAge, not at browser close", async () => {
     const session = new Session(new InMemorySessionStore(), null, { maxAge: 600 });
