@@ -31,10 +31,10 @@ export type SessionHandoffAppOptions = SessionMiddlewareOptions & {
  * attributes) and a new CSRF token cookie, as `login()` over HTTP rotates it (Django's
  * `rotate_token`): a token seen before the login is worthless after it. The next page is a fresh
  * request that renders the new token. A used, expired or unknown token, or a session that ended
- * meanwhile, gets 400 and no cookie. Cross-site requests cannot use it: a foreign `Origin` is refused (403), and a form
- * or `no-cors` fetch cannot send `application/json` (415), so it needs no CSRF token. Mount it
- * outside `authMiddlewareStack`: it needs no other middleware, and under the stack a script would
- * have to send the CSRF token too.
+ * meanwhile, gets 400 and no cookie. Cross-site requests cannot use it: a foreign `Origin` is
+ * refused (403), and a form or `no-cors` fetch cannot send `application/json` (415), so it needs
+ * no CSRF token. Mount it outside `authMiddlewareStack`: it needs no other middleware, and under
+ * the stack a script would have to send the CSRF token too.
  *
  * @example
  * ```ts
