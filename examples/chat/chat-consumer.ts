@@ -3,6 +3,7 @@ import {
   InvalidFrame,
   JsonWebsocketConsumer,
   type AuthScope,
+  type Application,
   type ChannelLayer,
   type MessageHandlers,
   type PathKwargs,
@@ -11,6 +12,7 @@ import {
   type WebsocketFrame,
   type WebsocketScope,
 } from "switchboard";
+import type { LocalRoomMembers, RoomMember } from "./local-room-members.js";
 import { RoomPresence } from "./room-presence.js";
 import { isRoomName, roomFrameGroup, roomGroup } from "./room-store.js";
 
@@ -40,17 +42,26 @@ function isChatPost(content: unknown): content is ChatPost {
 
 /** A newcomer announcing itself, with its own channel to answer on. */
 type PresenceJoin = { type: "presence.join"; channel: string; user: string };
-/** A member's answer to an announcement, sent to the newcomer's channel. */
-type PresenceHere = { type: "presence.here"; channel: string; user: string };
+/** One process's members of the room, its answer to an announcement, on the newcomer's channel. */
+type PresenceRoster = { type: "presence.roster"; members: RoomMember[] };
 /** A member leaving the room. */
 type PresenceLeave = { type: "presence.leave"; channel: string };
 
 /** What the members of a room send one another through the channel layer. */
-export type RoomMessage = PresenceJoin | PresenceHere | PresenceLeave;
+export type RoomMessage = PresenceJoin | PresenceRoster | PresenceLeave;
 
 /** The route this consumer is served on, with its `room` kwarg. */
 export const CHAT_ROUTE = "ws/chat/<str:room>/";
-type ChatScope = RoutedScope<WebsocketScope & AuthScope, PathKwargs<typeof CHAT_ROUTE>>;
+type SocketScope = RoutedScope<WebsocketScope & AuthScope, PathKwargs<typeof CHAT_ROUTE>>;
+type ChatScope = SocketScope & { roomMembers: LocalRoomMembers };
+
+/** Puts this process's {@link LocalRoomMembers} on the scope, where `ChatConsumer` finds them. */
+export const provideRoomMembers =
+  (roomMembers: LocalRoomMembers) =>
+  (inner: Application<ChatScope>): Application<SocketScope> =>
+    async function chatRoomMembers(scope, receive, send) {
+      return inner({ ...scope, roomMembers }, receive, send);
+    };
 
 interface Membership {
   layer: ChannelLayer;
@@ -65,9 +76,17 @@ interface Membership {
 
 /**
  * `/ws/chat/<room>/`: a room's members, in one channel-layer group on every process. Every text
- * frame a member sends reaches every member, sender included. Presence needs no shared store: a
- * newcomer announces itself to the group, each member answers on the newcomer's own channel, and
- * a leaving member announces that too.
+ * frame a member sends reaches every member, sender included.
+ *
+ * Presence needs no shared store, and a newcomer gets one answer per process, not one per member
+ * (hundreds of answers at once would overflow its channel, which holds 100). Each process keeps
+ * its members of every room in {@link LocalRoomMembers}: a newcomer takes its own process's from
+ * there, then announces itself to the room's group, and on every other process the first member
+ * to handle the announcement answers for all of them with a `presence.roster`. Whichever member
+ * comes first answers, rather than one chosen in advance, which could leave with the announcement
+ * unread; a member entering meanwhile announces itself. A leaving member leaves the registry
+ * before it announces that it leaves, so a roster listing it reaches the newcomer before that
+ * announcement (a process's messages to a channel arrive in the order it sends them).
  *
  * A text goes out as two `websocket.broadcast` messages, one per kind of client (JSON for the
  * pages, the raw text otherwise), each to the group of the members of that kind: every member of
@@ -106,7 +125,9 @@ export class ChatConsumer
     await layer.groupAdd(membership.group, channel);
     await layer.groupAdd(membership.frames, channel);
     this.#membership = membership;
+    this.#presence.add(this.scope.roomMembers.enter(room, { channel, user: user.username }));
     await this.accept(this.#protocol);
+    await this.#sendPresence();
     await layer.groupSend<RoomMessage>(membership.group, {
       type: "presence.join",
       channel,
@@ -130,26 +151,24 @@ export class ChatConsumer
     await this.reply(content, { type: "ack" });
   }
 
-  /** A newcomer announced itself: note it and tell it, on its own channel, that we are here. */
+  /** A newcomer announced itself: note it, and tell it who is here if no member here did yet. */
   async presenceJoin(newcomer: PresenceJoin): Promise<void> {
-    const { layer, channel, username } = this.#joined();
-    if (newcomer.channel !== channel) {
-      await layer.send<RoomMessage>(newcomer.channel, {
-        type: "presence.here",
-        channel,
-        user: username,
-      });
+    const { layer, room } = this.#joined();
+    const members = this.scope.roomMembers.answer(room, newcomer.channel);
+    if (members !== null) {
+      await layer.send<RoomMessage>(newcomer.channel, { type: "presence.roster", members });
     }
-    if (this.#presence.add(newcomer.channel, newcomer.user)) await this.#sendPresence();
+    if (this.#presence.add([newcomer])) await this.#sendPresence();
   }
 
-  /** A member answered our announcement. */
-  async presenceHere({ channel, user }: PresenceHere): Promise<void> {
-    if (this.#presence.add(channel, user)) await this.#sendPresence();
+  /** A process answered our announcement. */
+  async presenceRoster({ members }: PresenceRoster): Promise<void> {
+    if (this.#presence.add(members)) await this.#sendPresence();
   }
 
   /** A member left the room. */
   async presenceLeave({ channel }: PresenceLeave): Promise<void> {
+    this.scope.roomMembers.forgetAnswered(this.#joined().room, channel);
     if (this.#presence.remove(channel)) await this.#sendPresence();
   }
 
@@ -158,7 +177,8 @@ export class ChatConsumer
     const membership = this.#membership;
     this.#membership = null;
     if (membership === null) return;
-    const { layer, group, frames, channel } = membership;
+    const { layer, room, group, frames, channel } = membership;
+    this.scope.roomMembers.leave(room, channel);
     await layer.groupDiscard(frames, channel);
     await layer.groupDiscard(group, channel);
     await layer.groupSend<RoomMessage>(group, { type: "presence.leave", channel });

@@ -1,49 +1,14 @@
 import assert from "node:assert/strict";
 import { once } from "node:events";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { serve, silentLogger, type ServerHandle } from "switchboard";
 import { CHAT_SUBPROTOCOL, CHAT_SUBPROTOCOL_V2 } from "./chat-consumer.js";
-import { createChat, type Chat } from "./create-chat.js";
-import { newSecretKey } from "./secret-key-file.js";
-import { chatServeOptions, type ChatSettings } from "./settings.js";
 import { ChatClient, closeSocket } from "./testing/chat-client.js";
-
-/** The demo on a real port, with its own SQLite file, stopped and removed by `stop()`. */
-async function startChat({ bench = false } = {}) {
-  const dir = mkdtempSync(join(tmpdir(), "sb-chat-"));
-  const logged: string[] = [];
-  const settings: ChatSettings = {
-    database: join(dir, "chat.sqlite3"),
-    secretKey: newSecretKey(),
-    redisUrl: null,
-    redisPrefix: "unused:",
-    bench,
-  };
-  const chat: Chat = await createChat(settings, { log: (line) => logged.push(line) });
-  // the demo's own limits, so the contract shows they leave a normal session alone
-  const server: ServerHandle = await serve(chat.application, {
-    ...chatServeOptions(settings),
-    port: 0,
-    logger: silentLogger,
-  });
-  return {
-    url: server.url,
-    logged,
-    async stop() {
-      await server.close({ timeoutMs: 1000 });
-      await chat.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
+import { startChat, type ChatServer } from "./testing/chat-server.js";
 
 const PASSWORD = "correct horse battery";
 
 describe("chat demo contract", () => {
-  let demo: Awaited<ReturnType<typeof startChat>>;
+  let demo: ChatServer;
   let ada: ChatClient;
   before(async () => {
     demo = await startChat();

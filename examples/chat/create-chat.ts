@@ -18,9 +18,10 @@ import {
   type TicketStore,
 } from "switchboard";
 import { authLog } from "./auth-log.js";
-import { CHAT_ROUTE, ChatConsumer } from "./chat-consumer.js";
+import { CHAT_ROUTE, ChatConsumer, provideRoomMembers } from "./chat-consumer.js";
 import { provideServices, type ChatServices } from "./chat-scope.js";
 import { EchoConsumer } from "./echo-consumer.js";
+import { LocalRoomMembers } from "./local-room-members.js";
 import { LoginConsumer } from "./login-consumer.js";
 import { LogoutConsumer } from "./logout-consumer.js";
 import { RoomStore } from "./room-store.js";
@@ -116,7 +117,7 @@ export async function createChat(
     urlRouter([
       path("ws/echo/", EchoConsumer.asApp(noLayer)),
       path("ws/login/", provideHandoffTickets(shared.tickets)(SocketLoginConsumer.asApp(noLayer))),
-      path(CHAT_ROUTE, ChatConsumer.asApp()),
+      path(CHAT_ROUTE, provideRoomMembers(new LocalRoomMembers())(ChatConsumer.asApp())),
     ]),
     auth,
   );
