@@ -76,4 +76,33 @@ describe("two demo processes sharing Redis", { skip: await serviceSkip("redis") 
     }
     await Promise.all([...raw, ...json].map(({ socket }) => closeSocket(socket!)));
   });
+
+  test("members on both processes see each other, whichever member of a process leaves", async () => {
+    const names = ["alan", "barbara", "claude", "dennis", "edsger", "frances"];
+    // Alternating: each newcomer finds members on its own process and on the other.
+    const processes = names.map((_, n) => (n % 2 === 0 ? first : second));
+    const clients = await Promise.all(
+      names.map(async (name, n) => {
+        const client = new ChatClient(processes[n]!.url);
+        await client.signup(name, PASSWORD);
+        return client;
+      }),
+    );
+    const join = async (n: number) => {
+      const { socket, inbox } = await clients[n]!.websocket("/ws/chat/both/", {
+        subprotocol: CHAT_SUBPROTOCOL,
+      });
+      assert.ok(socket, `${names[n]} joins`);
+      return { socket, inbox };
+    };
+    const members = [await join(0), await join(1), await join(2), await join(3)];
+    for (const { inbox } of members) await inbox.presence(names.slice(0, 4));
+
+    // alan entered the first process first; its other member answers newcomers from now on.
+    await closeSocket(members[0]!.socket);
+    for (const { inbox } of members.slice(1)) await inbox.presence(names.slice(1, 4));
+    members.push(await join(5), await join(4));
+    for (const { inbox } of members.slice(1)) await inbox.presence(names.slice(1));
+    await Promise.all(members.map(({ socket }) => closeSocket(socket)));
+  });
 });
