@@ -125,7 +125,9 @@ export class ChatConsumer
     await layer.groupAdd(membership.group, channel);
     await layer.groupAdd(membership.frames, channel);
     this.#membership = membership;
-    this.#presence.add(this.scope.roomMembers.enter(room, { channel, user: user.username }));
+    // After the group add, so this member hears each member it finds here leave; before the
+    // announcement, so any roster made without this member goes to a newcomer that will hear it.
+    this.#presence.add(this.scope.roomMembers.enter(room, { channel, user: membership.username }));
     await this.accept(this.#protocol);
     await this.#sendPresence();
     await layer.groupSend<RoomMessage>(membership.group, {
