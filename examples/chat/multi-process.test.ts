@@ -26,7 +26,10 @@ describe("two demo processes sharing Redis", { skip: await serviceSkip("redis") 
 
   before(async () => {
     // One database (users, rooms, the secret key file beside it) and one Redis (sessions, layer).
+    // SWITCHBOARD_BENCH lifts the handshake rate and the sockets per user: one address opens a
+    // room's worth of sockets here.
     const env = {
+      SWITCHBOARD_BENCH: "1",
       REDIS_URL,
       SWITCHBOARD_REDIS_PREFIX: prefix,
       SWITCHBOARD_DB: join(dir, "chat.sqlite3"),
@@ -104,5 +107,32 @@ describe("two demo processes sharing Redis", { skip: await serviceSkip("redis") 
     members.push(await join(5), await join(4));
     for (const { inbox } of members.slice(1)) await inbox.presence(names.slice(1));
     await Promise.all(members.map(({ socket }) => closeSocket(socket)));
+  });
+
+  test("a newcomer on one process joins a room of 120 members on the other", async () => {
+    // More members than a channel holds: one answer each would close some of them with 1013.
+    const users = ["crowd0", "crowd1", "crowd2", "crowd3"];
+    const crowd = [];
+    for (const name of users) {
+      const client = new ChatClient(first.url);
+      await client.signup(name, PASSWORD);
+      for (let n = 0; n < 30; n++) {
+        const { socket, inbox } = await client.websocket("/ws/chat/crowded/");
+        assert.ok(socket, `${name} joins`);
+        crowd.push({ socket, inbox });
+      }
+    }
+    const latecomer = new ChatClient(second.url);
+    await latecomer.signup("latecomer", PASSWORD);
+    const { socket, inbox } = await latecomer.websocket("/ws/chat/crowded/", {
+      subprotocol: CHAT_SUBPROTOCOL,
+    });
+    assert.ok(socket);
+    await inbox.presence([...users, "latecomer"]);
+
+    // Every member of the crowd is still there to get the latecomer's text.
+    socket.send("hello, crowd");
+    for (const member of crowd) assert.equal(await member.inbox.next(), "hello, crowd");
+    await Promise.all([socket, ...crowd.map((member) => member.socket)].map(closeSocket));
   });
 });
