@@ -14,11 +14,10 @@ const USERNAME = "loadgen";
 const PASSWORD = "violet-anchor-2931-quartz";
 const PAYLOAD = "switchboard echo benchmark payload, 64 bytes long, text frame.."; // 64 B
 const COLD_MS = 5000;
-// A newcomer to a demo room hears back from every member at once, and its channel holds 100
-// unread messages (the layer's default capacity): with the joins of its own batch, this stays
-// under that. A room of 100 or more members joined together fails some newcomers with ChannelFull.
-const ROOM_MEMBERS = 80;
-const JOIN_BATCH = 10;
+// A room the size of a busy chat: a newcomer hears one presence roster per process, whatever the
+// room's size; 20 join at a time.
+const ROOM_MEMBERS = 200;
+const JOIN_BATCH = 20;
 
 /** Posts `path`'s form as a browser would: GET the page, then POST with its hidden CSRF token. */
 async function submit(client: ChatClient, path: string, fields: Record<string, string>) {
