@@ -26,6 +26,7 @@ function layout(context: PageContext, title: string, main: Html): Html {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>${title} · Switchboard chat</title>
+        <link rel="icon" href="data:," />
         <link rel="stylesheet" href="/static/chat.css" />
       </head>
       <body>

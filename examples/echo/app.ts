@@ -18,6 +18,7 @@ import type { Application, HttpScope, Receive, Send, WebsocketScope } from "swit
 const PAGE = Buffer.from(`<!doctype html>
 <meta charset="utf-8">
 <title>Switchboard echo</title>
+<link rel="icon" href="data:,">
 <h1>Echo</h1>
 <form><input name="text" autofocus> <button>Send</button></form>
 <pre id="log"></pre>

@@ -38,7 +38,9 @@ const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCode
 /** An HTML page. Every form that posts carries `csrfField()`, or the CSRF check refuses it. */
 abstract class Page extends HttpConsumer<HttpScope & AuthScope & CsrfScope> {
   protected html(status: number, body: string): Promise<void> {
-    const page = `<!doctype html><meta charset="utf-8"><title>Switchboard</title>\n${body}\n`;
+    // the empty icon keeps the browser from asking for /favicon.ico, which no route serves
+    const head = `<meta charset="utf-8"><link rel="icon" href="data:,"><title>Switchboard</title>`;
+    const page = `<!doctype html>${head}\n${body}\n`;
     return this.sendResponse(status, page, [["content-type", "text/html; charset=utf-8"]]);
   }
 
