@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { afterEach, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import {
   ChannelFull,
   InMemoryChannelLayer,
@@ -8,9 +8,6 @@ import {
   Session,
   urlRouter,
   User,
-  type Application,
-  type AuthScope,
-  type WebsocketScope,
 } from "switchboard";
 import { WebsocketCommunicator } from "switchboard/testing";
 import { CHAT_ROUTE, CHAT_SUBPROTOCOL, ChatConsumer, provideRoomMembers } from "./chat-consumer.js";
@@ -19,44 +16,30 @@ import { roomGroup } from "./room-store.js";
 
 const CAPACITY = 5;
 
-/** The chat consumer of one process, signed in as `username`, as the auth stack would serve it. */
-function chatApp(layer: InMemoryChannelLayer, members: LocalRoomMembers, username: string) {
-  const user = new User({
-    id: 1,
-    username,
-    passwordHash: "!",
-    isActive: true,
-    isStaff: false,
-    isSuperuser: false,
-    lastLogin: null,
-    dateJoined: new Date(),
-  });
-  const session = new Session(new InMemorySessionStore());
-  const signedIn =
-    (inner: Application<WebsocketScope & AuthScope>): Application<WebsocketScope> =>
-    (scope, receive, send) =>
-      inner({ ...scope, cookies: {}, session, user }, receive, send);
-  return signedIn(
-    urlRouter([
-      path(CHAT_ROUTE, provideRoomMembers(members)(ChatConsumer.asApp({ channelLayer: layer }))),
-    ]),
-  );
-}
+const ada = new User({
+  id: 1,
+  username: "ada",
+  passwordHash: "!",
+  isActive: true,
+  isStaff: false,
+  isSuperuser: false,
+  lastLogin: null,
+  dateJoined: new Date(),
+});
 
 describe("ChatConsumer presence", () => {
-  const open: WebsocketCommunicator[] = [];
-  afterEach(async () => {
-    await Promise.all(open.splice(0).map((communicator) => communicator.disconnect()));
-  });
-
-  test("a newcomer whose channel is full misses a roster; the member answering stays", async () => {
+  test("a newcomer whose channel is full misses a roster; the member answering stays", async (t) => {
     const layer = new InMemoryChannelLayer({ capacity: CAPACITY });
-    const member = new WebsocketCommunicator(
-      chatApp(layer, new LocalRoomMembers(), "ada"),
-      "/ws/chat/lobby/",
-      { subprotocols: [CHAT_SUBPROTOCOL] },
-    );
-    open.push(member);
+    const chat = ChatConsumer.asApp({ channelLayer: layer });
+    const app = urlRouter([path(CHAT_ROUTE, provideRoomMembers(new LocalRoomMembers())(chat))]);
+    // signed in as ada, as the auth stack would leave the scope
+    const member = new WebsocketCommunicator(app, "/ws/chat/lobby/", {
+      subprotocols: [CHAT_SUBPROTOCOL],
+      cookies: {},
+      session: new Session(new InMemorySessionStore()),
+      user: ada,
+    });
+    t.after(() => member.disconnect());
     assert.equal((await member.connect()).connected, true);
     assert.deepEqual(await member.receiveJsonFrom(), { type: "presence", users: ["ada"] });
 
